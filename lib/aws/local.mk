@@ -1,0 +1,1 @@
+# lib/aws: see DESIGN in README

@@ -1,0 +1,570 @@
+/* fdnix-config.c: settings table, GKeyFile, environment, precedence. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fdnix-config.h"
+#include "core/fdnix-error.h"
+
+typedef struct {
+  const FdnixSetting *setting;
+  GStrv               values;   /* one element unless the type is LIST */
+  FdnixSettingSource  source;
+  gchar              *origin;   /* file path, variable or option that set it */
+} Entry;
+
+struct _FdnixConfig {
+  GHashTable *entries;     /* key → Entry */
+  GPtrArray  *order;       /* keys in registration order */
+  gchar      *file;        /* the config file read, if any */
+};
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_strfreev (entry->values);
+  g_free (entry->origin);
+  g_free (entry);
+}
+
+/**
+ * fdnix_config_new:
+ *
+ * Returns: (transfer full): an empty configuration; register tables next.
+ */
+FdnixConfig *
+fdnix_config_new (void)
+{
+  FdnixConfig *self = g_new0 (FdnixConfig, 1);
+
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
+  self->order = g_ptr_array_new ();
+  return self;
+}
+
+/**
+ * fdnix_config_free:
+ * @self: (transfer full) (nullable): a configuration
+ */
+void
+fdnix_config_free (FdnixConfig *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->entries);
+  g_ptr_array_unref (self->order);
+  g_free (self->file);
+  g_free (self);
+}
+
+static Entry *
+lookup_entry (FdnixConfig *self, const gchar *key)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, key);
+
+  /* Reading an undeclared key is a programming error, not a user error. */
+  if (entry == NULL)
+    g_error ("setting '%s' was never registered", key);
+  return entry;
+}
+
+/**
+ * fdnix_config_register:
+ * @self: a configuration
+ * @settings: a table ended by FDNIX_SETTING_END, kept by reference
+ *
+ * Declares settings and applies their defaults.  A key registered twice
+ * keeps its first declaration, so shared tables can be registered by every
+ * program that needs them.
+ */
+void
+fdnix_config_register (FdnixConfig *self, const FdnixSetting *settings)
+{
+  for (const FdnixSetting *s = settings; s->key != NULL; s++)
+    {
+      Entry *entry;
+
+      if (g_hash_table_contains (self->entries, s->key))
+        continue;
+      entry = g_new0 (Entry, 1);
+      entry->setting = s;
+      entry->source = FDNIX_SOURCE_DEFAULT;
+      if (s->default_value != NULL && s->type == FDNIX_SETTING_LIST)
+        entry->values = g_strsplit (s->default_value, ",", -1);
+      else if (s->default_value != NULL)
+        {
+          const gchar *one[] = { s->default_value, NULL };
+          entry->values = g_strdupv ((gchar **) one);
+        }
+      g_hash_table_insert (self->entries, (gpointer) s->key, entry);
+      g_ptr_array_add (self->order, (gpointer) s->key);
+    }
+}
+
+/**
+ * fdnix_config_lookup_setting:
+ * @self: a configuration
+ * @key: "group.name"
+ *
+ * Returns: (nullable) (transfer none): the declaration of @key.
+ */
+const FdnixSetting *
+fdnix_config_lookup_setting (FdnixConfig *self, const gchar *key)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, key);
+
+  return entry != NULL ? entry->setting : NULL;
+}
+
+/**
+ * fdnix_config_list_settings:
+ * @self: a configuration
+ *
+ * Returns: (transfer container) (element-type FdnixSetting): every declared
+ *   setting, in registration order.
+ */
+GPtrArray *
+fdnix_config_list_settings (FdnixConfig *self)
+{
+  GPtrArray *list = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->order->len; i++)
+    g_ptr_array_add (list, (gpointer) fdnix_config_lookup_setting (self, self->order->pdata[i]));
+  return list;
+}
+
+static gboolean
+parse_bool (const gchar *text, gboolean *out)
+{
+  static const gchar *const yes[] = { "true", "yes", "on", "1", NULL };
+  static const gchar *const no[] = { "false", "no", "off", "0", NULL };
+  g_autofree gchar *lower = g_ascii_strdown (text, -1);
+
+  if (g_strv_contains (yes, lower))
+    *out = TRUE;
+  else if (g_strv_contains (no, lower))
+    *out = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+validate (const FdnixSetting *s, const gchar *value, const gchar *origin, GError **error)
+{
+  gint64 i;
+  gdouble d;
+  gboolean b;
+  gchar *end = NULL;
+
+  switch (s->type)
+    {
+    case FDNIX_SETTING_INT:
+      errno = 0;
+      i = g_ascii_strtoll (value, &end, 10);
+      if (errno != 0 || end == value || *end != '\0')
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                       "%s: '%s' is not an integer", origin, value);
+          return FALSE;
+        }
+      (void) i;
+      break;
+    case FDNIX_SETTING_DOUBLE:
+      errno = 0;
+      d = g_ascii_strtod (value, &end);
+      if (errno != 0 || end == value || *end != '\0')
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                       "%s: '%s' is not a number", origin, value);
+          return FALSE;
+        }
+      (void) d;
+      break;
+    case FDNIX_SETTING_BOOL:
+      if (!parse_bool (value, &b))
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                       "%s: '%s' is not a boolean (true or false)", origin, value);
+          return FALSE;
+        }
+      break;
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+static gchar *
+origin_for (FdnixConfig *self, const FdnixSetting *s, FdnixSettingSource source)
+{
+  g_autofree gchar *group = g_strndup (s->key, strcspn (s->key, "."));
+  const gchar *name = strchr (s->key, '.') != NULL ? strchr (s->key, '.') + 1 : s->key;
+
+  switch (source)
+    {
+    case FDNIX_SOURCE_FILE:
+      return g_strdup_printf ("%s: [%s] %s", self->file != NULL ? self->file : "config file",
+                              group, name);
+    case FDNIX_SOURCE_ENV:
+      return g_strdup_printf ("environment variable %s", s->env);
+    case FDNIX_SOURCE_CLI:
+      return s->long_option != NULL ? g_strdup_printf ("option --%s", s->long_option)
+                                    : g_strdup_printf ("setting %s", s->key);
+    case FDNIX_SOURCE_DEFAULT:
+    default:
+      return g_strdup_printf ("default of %s", s->key);
+    }
+}
+
+/**
+ * fdnix_config_set:
+ * @self: a configuration
+ * @key: a registered key
+ * @value: the value as text
+ * @source: where it comes from
+ * @error: return location for a usage error naming @key and its source
+ *
+ * Sets @key unless a higher-precedence source already set it.  For LIST
+ * settings, command-line values accumulate and replace lower sources.
+ *
+ * Returns: TRUE when @value is valid for the setting's type.
+ */
+gboolean
+fdnix_config_set (FdnixConfig *self, const gchar *key, const gchar *value,
+                  FdnixSettingSource source, GError **error)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, key);
+  g_autofree gchar *origin = NULL;
+
+  if (entry == NULL)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE, "unknown setting '%s'", key);
+      return FALSE;
+    }
+  origin = origin_for (self, entry->setting, source);
+  if (!validate (entry->setting, value, origin, error))
+    return FALSE;
+  if (source < entry->source)
+    return TRUE;
+
+  if (entry->setting->type == FDNIX_SETTING_LIST && source == entry->source &&
+      source == FDNIX_SOURCE_CLI)
+    {
+      gsize n = g_strv_length (entry->values);
+      entry->values = g_renew (gchar *, entry->values, n + 2);
+      entry->values[n] = g_strdup (value);
+      entry->values[n + 1] = NULL;
+    }
+  else
+    {
+      const gchar *one[] = { value, NULL };
+      g_strfreev (entry->values);
+      if (entry->setting->type == FDNIX_SETTING_LIST && source == FDNIX_SOURCE_ENV)
+        entry->values = g_strsplit (value, ",", -1);
+      else
+        entry->values = g_strdupv ((gchar **) one);
+    }
+  entry->source = source;
+  g_free (entry->origin);
+  entry->origin = g_steal_pointer (&origin);
+  return TRUE;
+}
+
+/**
+ * fdnix_config_load_file:
+ * @self: a configuration
+ * @path: a GKeyFile
+ * @error: return location for an error naming @path
+ *
+ * Reads settings from @path.  Unknown keys are reported as warnings (they are
+ * often typos) but do not fail the run.
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_config_load_file (FdnixConfig *self, const gchar *path, GError **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_auto(GStrv) groups = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE, "%s: %s", path, local_error->message);
+      return FALSE;
+    }
+  g_free (self->file);
+  self->file = g_strdup (path);
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (gsize g = 0; groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) keys = g_key_file_get_keys (file, groups[g], NULL, NULL);
+
+      for (gsize k = 0; keys != NULL && keys[k] != NULL; k++)
+        {
+          g_autofree gchar *key = g_strdup_printf ("%s.%s", groups[g], keys[k]);
+          Entry *entry = g_hash_table_lookup (self->entries, key);
+
+          if (entry == NULL)
+            {
+              g_warning ("%s: [%s] %s: unknown key, ignored", path, groups[g], keys[k]);
+              continue;
+            }
+          if (entry->setting->type == FDNIX_SETTING_LIST)
+            {
+              g_auto(GStrv) items = g_key_file_get_string_list (file, groups[g], keys[k], NULL, error);
+              g_autofree gchar *origin = origin_for (self, entry->setting, FDNIX_SOURCE_FILE);
+
+              if (items == NULL)
+                return FALSE;
+              if (entry->source > FDNIX_SOURCE_FILE)
+                continue;
+              g_strfreev (entry->values);
+              entry->values = g_steal_pointer (&items);
+              entry->source = FDNIX_SOURCE_FILE;
+              g_free (entry->origin);
+              entry->origin = g_steal_pointer (&origin);
+            }
+          else
+            {
+              g_autofree gchar *value = g_key_file_get_string (file, groups[g], keys[k], error);
+
+              if (value == NULL)
+                {
+                  g_prefix_error (error, "%s: [%s] %s: ", path, groups[g], keys[k]);
+                  return FALSE;
+                }
+              if (!fdnix_config_set (self, key, value, FDNIX_SOURCE_FILE, error))
+                return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * fdnix_config_load_env:
+ * @self: a configuration
+ * @error: return location for an error naming the variable
+ *
+ * Applies every declared environment variable that is set and not empty
+ * (an empty variable counts as unset, as in the original containers).
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_config_load_env (FdnixConfig *self, GError **error)
+{
+  for (guint i = 0; i < self->order->len; i++)
+    {
+      const FdnixSetting *s = fdnix_config_lookup_setting (self, self->order->pdata[i]);
+      const gchar *value;
+
+      if (s->env == NULL)
+        continue;
+      value = g_getenv (s->env);
+      if (value == NULL || *value == '\0')
+        continue;
+      if (!fdnix_config_set (self, s->key, value, FDNIX_SOURCE_ENV, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fdnix_config_is_set:
+ * @self: a configuration
+ * @key: a registered key
+ *
+ * Returns: whether @key has a value (from any source, defaults included).
+ */
+gboolean
+fdnix_config_is_set (FdnixConfig *self, const gchar *key)
+{
+  Entry *entry = lookup_entry (self, key);
+
+  return entry->values != NULL && entry->values[0] != NULL;
+}
+
+/**
+ * fdnix_config_get_source:
+ * @self: a configuration
+ * @key: a registered key
+ *
+ * Returns: where the current value of @key came from.
+ */
+FdnixSettingSource
+fdnix_config_get_source (FdnixConfig *self, const gchar *key)
+{
+  return lookup_entry (self, key)->source;
+}
+
+/**
+ * fdnix_config_describe_source:
+ * @self: a configuration
+ * @key: a registered key
+ *
+ * Returns: (transfer full): e.g. "fdnix.conf: [sync] min-ratio", for errors.
+ */
+gchar *
+fdnix_config_describe_source (FdnixConfig *self, const gchar *key)
+{
+  Entry *entry = lookup_entry (self, key);
+
+  if (entry->origin != NULL)
+    return g_strdup (entry->origin);
+  return origin_for (self, entry->setting, entry->source);
+}
+
+/**
+ * fdnix_config_get_string:
+ * @self: a configuration
+ * @key: a registered key
+ *
+ * Returns: (nullable) (transfer none): the value, or NULL when unset.
+ */
+const gchar *
+fdnix_config_get_string (FdnixConfig *self, const gchar *key)
+{
+  Entry *entry = lookup_entry (self, key);
+
+  return entry->values != NULL ? entry->values[0] : NULL;
+}
+
+/**
+ * fdnix_config_get_path:
+ * @self: a configuration
+ * @key: a registered key
+ *
+ * Returns: (nullable) (transfer full): the value with a leading "~/"
+ *   expanded to the home directory.
+ */
+gchar *
+fdnix_config_get_path (FdnixConfig *self, const gchar *key)
+{
+  const gchar *value = fdnix_config_get_string (self, key);
+
+  if (value == NULL)
+    return NULL;
+  if (g_str_has_prefix (value, "~/"))
+    return g_build_filename (g_get_home_dir (), value + 2, NULL);
+  return g_strdup (value);
+}
+
+/**
+ * fdnix_config_get_int:
+ * @self: a configuration
+ * @key: a registered INT key
+ *
+ * Returns: the value, or 0 when unset (values were validated when set).
+ */
+gint64
+fdnix_config_get_int (FdnixConfig *self, const gchar *key)
+{
+  const gchar *value = fdnix_config_get_string (self, key);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+/**
+ * fdnix_config_get_double:
+ * @self: a configuration
+ * @key: a registered DOUBLE key
+ *
+ * Returns: the value, or 0 when unset.
+ */
+gdouble
+fdnix_config_get_double (FdnixConfig *self, const gchar *key)
+{
+  const gchar *value = fdnix_config_get_string (self, key);
+
+  return value != NULL ? g_ascii_strtod (value, NULL) : 0.0;
+}
+
+/**
+ * fdnix_config_get_bool:
+ * @self: a configuration
+ * @key: a registered BOOL key
+ *
+ * Returns: the value, or FALSE when unset.
+ */
+gboolean
+fdnix_config_get_bool (FdnixConfig *self, const gchar *key)
+{
+  const gchar *value = fdnix_config_get_string (self, key);
+  gboolean result = FALSE;
+
+  if (value != NULL)
+    parse_bool (value, &result);
+  return result;
+}
+
+/**
+ * fdnix_config_get_list:
+ * @self: a configuration
+ * @key: a registered LIST key
+ *
+ * Returns: (transfer full): the items, possibly empty, never NULL.
+ */
+GStrv
+fdnix_config_get_list (FdnixConfig *self, const gchar *key)
+{
+  Entry *entry = lookup_entry (self, key);
+  GPtrArray *items = g_ptr_array_new ();
+
+  for (gsize i = 0; entry->values != NULL && entry->values[i] != NULL; i++)
+    {
+      g_autofree gchar *item = g_strstrip (g_strdup (entry->values[i]));
+      if (*item != '\0')
+        g_ptr_array_add (items, g_steal_pointer (&item));
+    }
+  g_ptr_array_add (items, NULL);
+  return (GStrv) g_ptr_array_free (items, FALSE);
+}
+
+/**
+ * fdnix_config_check_range:
+ * @self: a configuration
+ * @key: a registered INT or DOUBLE key
+ * @min: smallest valid value
+ * @max: largest valid value
+ * @error: return location for a usage error naming the source
+ *
+ * Returns: TRUE when the value of @key (if set) lies in [@min, @max].
+ */
+gboolean
+fdnix_config_check_range (FdnixConfig *self, const gchar *key,
+                          gdouble min, gdouble max, GError **error)
+{
+  gdouble value;
+  g_autofree gchar *origin = NULL;
+
+  if (!fdnix_config_is_set (self, key))
+    return TRUE;
+  value = fdnix_config_get_double (self, key);
+  if (value >= min && value <= max)
+    return TRUE;
+  origin = fdnix_config_describe_source (self, key);
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+               "%s: %s is out of range (%g to %g)", origin,
+               fdnix_config_get_string (self, key), min, max);
+  return FALSE;
+}
+
+/**
+ * fdnix_config_get_file:
+ * @self: a configuration
+ *
+ * Returns: (nullable): the configuration file that was read, if any.
+ */
+const gchar *
+fdnix_config_get_file (FdnixConfig *self)
+{
+  return self->file;
+}

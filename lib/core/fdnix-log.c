@@ -1,0 +1,321 @@
+/* fdnix-log.c: structured log writer, redaction. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/fdnix-error.h"
+#include "core/fdnix-json.h"
+#include "core/fdnix-log.h"
+
+/* Secrets shorter than this are not registered: masking "a" everywhere
+ * would make logs unreadable and such a value is not a real credential. */
+#define MIN_SECRET_LENGTH 4
+
+static GMutex       log_mutex;
+static gchar       *log_program;
+static FdnixLogFormat log_format = FDNIX_LOG_FORMAT_AUTO;
+static gint         log_verbosity;
+static GPtrArray   *log_secrets;
+static FILE        *log_stream;
+
+static FILE *
+stream (void)
+{
+  return log_stream != NULL ? log_stream : stderr;
+}
+
+/**
+ * fdnix_log_is_terminal:
+ *
+ * Returns: whether the log stream is a terminal that can take a progress bar.
+ */
+gboolean
+fdnix_log_is_terminal (void)
+{
+  const gchar *term = g_getenv ("TERM");
+
+  if (term != NULL && g_strcmp0 (term, "dumb") == 0)
+    return FALSE;
+  return isatty (fileno (stream ()));
+}
+
+/**
+ * fdnix_log_is_json:
+ *
+ * Returns: whether log lines are written as JSON (the format is resolved, so
+ * AUTO answers for the current stream).
+ */
+gboolean
+fdnix_log_is_json (void)
+{
+  if (log_format == FDNIX_LOG_FORMAT_AUTO)
+    return !fdnix_log_is_terminal ();
+  return log_format == FDNIX_LOG_FORMAT_JSON;
+}
+
+static const gchar *
+level_name (GLogLevelFlags level)
+{
+  if (level & G_LOG_LEVEL_ERROR)
+    return "error";
+  if (level & G_LOG_LEVEL_CRITICAL)
+    return "critical";
+  if (level & G_LOG_LEVEL_WARNING)
+    return "warning";
+  if (level & G_LOG_LEVEL_MESSAGE)
+    return "notice";
+  if (level & G_LOG_LEVEL_INFO)
+    return "info";
+  return "debug";
+}
+
+static gboolean
+level_enabled (GLogLevelFlags level)
+{
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+               G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE))
+    return TRUE;
+  if (level & G_LOG_LEVEL_INFO)
+    return log_verbosity >= 1;
+  return log_verbosity >= 2;
+}
+
+/**
+ * fdnix_log_redact:
+ * @text: a string that may contain a registered secret
+ *
+ * Returns: (transfer full): @text with every registered secret replaced by
+ * "[REDACTED]".
+ */
+gchar *
+fdnix_log_redact (const gchar *text)
+{
+  g_autoptr(GString) out = NULL;
+
+  if (text == NULL)
+    return NULL;
+  out = g_string_new (text);
+  g_mutex_lock (&log_mutex);
+  for (guint i = 0; log_secrets != NULL && i < log_secrets->len; i++)
+    {
+      const gchar *secret = g_ptr_array_index (log_secrets, i);
+      g_string_replace (out, secret, "[REDACTED]", 0);
+    }
+  g_mutex_unlock (&log_mutex);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * fdnix_log_add_secret:
+ * @secret: (nullable): a credential, token or signature
+ *
+ * Registers @secret so that no later log line or error line shows it.
+ */
+void
+fdnix_log_add_secret (const gchar *secret)
+{
+  if (secret == NULL || strlen (secret) < MIN_SECRET_LENGTH)
+    return;
+  g_mutex_lock (&log_mutex);
+  if (log_secrets == NULL)
+    log_secrets = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < log_secrets->len; i++)
+    if (g_str_equal (g_ptr_array_index (log_secrets, i), secret))
+      {
+        g_mutex_unlock (&log_mutex);
+        return;
+      }
+  g_ptr_array_add (log_secrets, g_strdup (secret));
+  g_mutex_unlock (&log_mutex);
+}
+
+static void
+write_text_line (const gchar *level, const gchar *message)
+{
+  FILE *out = stream ();
+
+  fprintf (out, "%s: %s: %s\n", log_program != NULL ? log_program : g_get_prgname (),
+           level, message);
+  fflush (out);
+}
+
+static void
+write_json_line (const gchar *level, const gchar *message,
+                 const GLogField *fields, gsize n_fields)
+{
+  g_autoptr(GString) line = g_string_new ("{");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree gchar *stamp = g_date_time_format_iso8601 (now);
+
+  fdnix_json_member_string (line, "time", stamp);
+  fdnix_json_member_string (line, "level", level);
+  fdnix_json_member_string (line, "program",
+                            log_program != NULL ? log_program : g_get_prgname ());
+  fdnix_json_member_string (line, "message", message);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      const GLogField *f = &fields[i];
+      g_autofree gchar *name = NULL;
+      g_autofree gchar *value = NULL;
+
+      /* Only the caller's own fields (lower-case FDNIX_ prefix stripped) */
+      if (!g_str_has_prefix (f->key, "FDNIX_") || f->length >= 0)
+        continue;
+      name = g_ascii_strdown (f->key + strlen ("FDNIX_"), -1);
+      value = fdnix_log_redact (f->value);
+      fdnix_json_member_string (line, name, value);
+    }
+  g_string_append_c (line, '}');
+  fprintf (stream (), "%s\n", line->str);
+  fflush (stream ());
+}
+
+static GLogWriterOutput
+writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  const gchar *message = NULL;
+  g_autofree gchar *clean = NULL;
+
+  if (!level_enabled (level))
+    return G_LOG_WRITER_HANDLED;
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0)
+      message = fields[i].value;
+  clean = fdnix_log_redact (message != NULL ? message : "");
+
+  g_mutex_lock (&log_mutex);
+  if (fdnix_log_is_json ())
+    write_json_line (level_name (level), clean, fields, n_fields);
+  else
+    write_text_line (level_name (level), clean);
+  g_mutex_unlock (&log_mutex);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/**
+ * fdnix_log_init:
+ * @program_name: name shown on every line
+ * @format: text, JSON or automatic
+ * @verbosity: 0 notices and above, 1 adds info, 2 adds debug
+ *
+ * Installs the writer for the whole process.  Call once, early.
+ */
+void
+fdnix_log_init (const gchar *program_name, FdnixLogFormat format, gint verbosity)
+{
+  g_free (log_program);
+  log_program = g_strdup (program_name);
+  log_format = format;
+  log_verbosity = verbosity;
+  g_log_set_writer_func (writer, NULL, NULL);
+}
+
+/**
+ * fdnix_log_set_format:
+ * @format: the new format
+ */
+void
+fdnix_log_set_format (FdnixLogFormat format)
+{
+  log_format = format;
+}
+
+/**
+ * fdnix_log_set_verbosity:
+ * @verbosity: 0, 1 (-v) or 2 (-vv)
+ */
+void
+fdnix_log_set_verbosity (gint verbosity)
+{
+  log_verbosity = verbosity;
+}
+
+/**
+ * fdnix_log_get_verbosity:
+ *
+ * Returns: the current verbosity.
+ */
+gint
+fdnix_log_get_verbosity (void)
+{
+  return log_verbosity;
+}
+
+/**
+ * fdnix_log_set_stream:
+ * @stream: (nullable): where lines go; NULL for stderr (tests use a file)
+ */
+void
+fdnix_log_set_stream (FILE *new_stream)
+{
+  log_stream = new_stream;
+}
+
+/**
+ * fdnix_log_lock:
+ *
+ * Holds the log output, so that a progress bar redraw does not interleave
+ * with a log line.
+ */
+void
+fdnix_log_lock (void)
+{
+  g_mutex_lock (&log_mutex);
+}
+
+/**
+ * fdnix_log_unlock:
+ */
+void
+fdnix_log_unlock (void)
+{
+  g_mutex_unlock (&log_mutex);
+}
+
+/**
+ * fdnix_log_parse_format:
+ * @text: "text", "json" or "auto"
+ * @out_format: (out): the format
+ * @error: return location for a usage error
+ *
+ * Returns: TRUE when @text names a format.
+ */
+gboolean
+fdnix_log_parse_format (const gchar *text, FdnixLogFormat *out_format, GError **error)
+{
+  if (g_strcmp0 (text, "text") == 0)
+    *out_format = FDNIX_LOG_FORMAT_TEXT;
+  else if (g_strcmp0 (text, "json") == 0)
+    *out_format = FDNIX_LOG_FORMAT_JSON;
+  else if (g_strcmp0 (text, "auto") == 0)
+    *out_format = FDNIX_LOG_FORMAT_AUTO;
+  else
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                   "invalid log format '%s' (expected text, json or auto)", text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fdnix_log_error_line:
+ * @message: what failed, naming what and where
+ *
+ * Writes the single "error:" line of a failed run, in the current format,
+ * whatever the verbosity.
+ */
+void
+fdnix_log_error_line (const gchar *message)
+{
+  g_autofree gchar *clean = fdnix_log_redact (message);
+
+  g_mutex_lock (&log_mutex);
+  if (fdnix_log_is_json ())
+    write_json_line ("error", clean, NULL, 0);
+  else
+    write_text_line ("error", clean);
+  g_mutex_unlock (&log_mutex);
+}

@@ -1,0 +1,1 @@
+# lib/embed: see DESIGN in README

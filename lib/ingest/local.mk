@@ -1,0 +1,1 @@
+# lib/ingest: see DESIGN in README

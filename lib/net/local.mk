@@ -1,0 +1,1 @@
+# lib/net: see DESIGN in README

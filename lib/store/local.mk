@@ -1,0 +1,1 @@
+# lib/store: see DESIGN in README

@@ -1,0 +1,2 @@
+# man: pages are shipped prebuilt (plain roff), so building needs no doc tools.
+dist_man_MANS += man/fdnix-metadata.1 man/fdnix.conf.5

@@ -1,0 +1,6 @@
+# src: one file per program; options and wiring only, logic lives in lib/.
+bin_PROGRAMS += fdnix-metadata
+
+fdnix_metadata_SOURCES = src/fdnix-metadata.c
+fdnix_metadata_CFLAGS = $(AM_CFLAGS)
+fdnix_metadata_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
