@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@ struct _FdnixProgram {
   GHashTable     *option_keys;  /* "--long" / "-s" → setting key */
   gchar          *config_path;  /* --config */
   gboolean        show_version;
+  gboolean        list_settings;
   gint            verbose;      /* -v count */
   gboolean        finished;
 };
@@ -78,9 +80,13 @@ fdnix_program_new (const gchar *name, const gchar *parameter_string, const gchar
       "Log more (-v info, -vv debug)", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &self->show_version,
       "Print the version and exit", NULL },
+    /* For the tests that hold the man pages to the code. */
+    { "list-settings", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &self->list_settings,
+      "Print every setting (key, variable, option) and exit", NULL },
     { NULL }
   };
 
+  setlocale (LC_ALL, "");
   g_set_prgname (name);
   self->name = g_strdup (name);
   self->config = fdnix_config_new ();
@@ -300,6 +306,23 @@ fdnix_program_parse (FdnixProgram *self, gint *argc, gchar ***argv)
   if (self->show_version)
     {
       g_print ("%s (%s) %s\n", self->name, PACKAGE_NAME, PACKAGE_VERSION);
+      self->finished = TRUE;
+      return FDNIX_EXIT_OK;
+    }
+  if (self->list_settings)
+    {
+      g_autoptr(GPtrArray) settings = fdnix_config_list_settings (self->config);
+
+      for (guint i = 0; i < settings->len; i++)
+        {
+          const FdnixSetting *s = settings->pdata[i];
+          g_autofree gchar *long_name = s->long_option != NULL ? g_strconcat ("--", s->long_option, NULL) : NULL;
+          gboolean exposed = long_name != NULL &&
+                             g_hash_table_lookup (self->option_keys, long_name) == s->key;
+
+          g_print ("%s\t%s\t%s\n", s->key, s->env != NULL ? s->env : "-",
+                   exposed ? s->long_option : "-");
+        }
       self->finished = TRUE;
       return FDNIX_EXIT_OK;
     }

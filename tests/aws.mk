@@ -1,0 +1,1 @@
+# tests/aws.mk: aws tests (see tests/local.mk)

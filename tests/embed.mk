@@ -1,0 +1,1 @@
+# tests/embed.mk: embed tests (see tests/local.mk)

@@ -1,0 +1,1 @@
+# tests/ingest.mk: ingest tests (see tests/local.mk)

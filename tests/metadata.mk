@@ -1,0 +1,1 @@
+# tests/metadata.mk: metadata tests (see tests/local.mk)

@@ -1,0 +1,1 @@
+# tests/packaging.mk: packaging tests (see tests/local.mk)

@@ -1,0 +1,1 @@
+# tests/search.mk: search tests (see tests/local.mk)

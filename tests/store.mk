@@ -1,0 +1,1 @@
+# tests/store.mk: store tests (see tests/local.mk)
