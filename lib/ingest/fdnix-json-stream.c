@@ -27,6 +27,11 @@
 #include "ingest/fdnix-json-stream.h"
 #include "ingest/fdnix-json-value.h"
 
+/* The value buffer starts at this size; one grown past KEEP_MAX by a large
+ * entry is dropped after it. */
+#define VALUE_BUFFER_SIZE (64 * 1024)
+#define KEEP_MAX          (4 * 1024 * 1024)
+
 typedef enum {
   ST_BEGIN,         /* before the document's '{' */
   ST_MEMBER_FIRST,  /* after '{': a member name or '}' */
@@ -228,11 +233,14 @@ commit_package (FdnixJsonStream *self)
 static gboolean
 value_done (FdnixJsonStream *self, GError **error)
 {
+  gboolean ok;
+
   self->state = ST_AFTER_VALUE;
   if (self->wrap == WRAP_UNDECIDED)
     {
       Candidate *c = g_new0 (Candidate, 1);
-      c->name = g_memdup2 (self->name->data, self->name->len);
+      c->name = g_malloc (self->name->len);
+      memcpy (c->name, self->name->data, self->name->len);
       c->name_length = self->name->len - 1;
       c->name_repaired = self->name_repaired;
       c->value = g_bytes_new (self->value->data, self->value->len);
@@ -240,9 +248,16 @@ value_done (FdnixJsonStream *self, GError **error)
       g_ptr_array_add (self->candidates, c);
       return TRUE;
     }
-  return hand_over (self, (const gchar *) self->name->data, self->name->len - 1,
-                    self->name_repaired, self->value->data, self->value->len,
-                    self->value_offset, error);
+  ok = hand_over (self, (const gchar *) self->name->data, self->name->len - 1,
+                  self->name_repaired, self->value->data, self->value->len,
+                  self->value_offset, error);
+  /* keep memory flat after an unusually large entry */
+  if (self->value->len > KEEP_MAX)
+    {
+      g_byte_array_unref (self->value);
+      self->value = g_byte_array_sized_new (VALUE_BUFFER_SIZE);
+    }
+  return ok;
 }
 
 static gboolean
@@ -528,7 +543,7 @@ fdnix_json_stream_new (FdnixJsonMemberFunc func, gpointer user_data)
   self->name_raw = g_byte_array_new ();
   self->name = g_byte_array_new ();
   g_byte_array_append (self->name, (const guint8 *) "", 1);
-  self->value = g_byte_array_sized_new (64 * 1024);
+  self->value = g_byte_array_sized_new (VALUE_BUFFER_SIZE);
   self->pending = g_byte_array_new ();
   self->candidates = g_ptr_array_new_with_free_func (candidate_free);
   return self;
