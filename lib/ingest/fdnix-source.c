@@ -31,6 +31,8 @@ const FdnixSetting fdnix_source_settings[] = {
     "Stop nix-env after SECONDS (0: no limit)" },
   { "nix.packages-config", FDNIX_SETTING_BOOL, "true", NULL, NULL, 0, NULL,
     "Evaluate with nixpkgs' pkgs/top-level/packages-config.nix unless a config arg is given" },
+  { "normalize.max-long-description", FDNIX_SETTING_INT, "16384", NULL, NULL, 0, NULL,
+    "Cap longDescription at this many bytes (a marker shows the cut)" },
   FDNIX_SETTING_END
 };
 
