@@ -19,3 +19,19 @@ tests_check_sigv4_CFLAGS = $(TEST_CFLAGS)
 tests_check_sigv4_LDADD = $(TEST_LDADD)
 TESTS += tests/check-sigv4
 endif
+
+# Run by tests/test-dynamodb-store.sh against dynalite and DynamoDB Local.
+if HAVE_CHECK
+check_PROGRAMS += tests/check-dynamodb-store
+tests_check_dynamodb_store_SOURCES = tests/check-dynamodb-store.c
+tests_check_dynamodb_store_CFLAGS = $(TEST_CFLAGS)
+tests_check_dynamodb_store_LDADD = $(TEST_LDADD)
+endif
+
+TESTS += tests/test-dynamodb-store.sh
+EXTRA_DIST += \
+	tests/aws-servers.sh \
+	tests/test-dynamodb-store.sh \
+	tests/servers/dynalite-local.js \
+	tests/servers/make_sigv4_vectors.py \
+	$(NULL)
