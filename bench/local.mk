@@ -1,1 +1,2 @@
-# bench
+# bench: scripts that print figures (never timed tests).
+EXTRA_DIST += bench/metadata.sh

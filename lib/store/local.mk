@@ -1,1 +1,8 @@
-# lib/store: see DESIGN in README
+# lib/store: the package table behind one interface; SQLite (embedded
+# default) and DynamoDB back ends; the factory that picks one.
+libfdnix_la_SOURCES += \
+	lib/store/fdnix-sqlite.c lib/store/fdnix-sqlite.h \
+	lib/store/fdnix-sqlite-store.c lib/store/fdnix-sqlite-store.h \
+	lib/store/fdnix-store.c lib/store/fdnix-store.h \
+	lib/store/fdnix-store-factory.c lib/store/fdnix-store-factory.h \
+	$(NULL)

@@ -1,0 +1,137 @@
+/* fdnix-sqlite.c: SQLite error conversion and connection set-up. */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "core/fdnix-error.h"
+#include "store/fdnix-sqlite.h"
+
+/* A busy database waits this long for another fdnix process (a parallel
+ * embed shard, say) before giving up with a clear error. */
+#define BUSY_TIMEOUT_MS (120 * 1000)
+
+/**
+ * fdnix_sqlite_check:
+ * @db: a connection
+ * @rc: what an SQLite call returned
+ * @what: what was being done, for the message
+ * @error: return location for an error naming the database file
+ *
+ * Returns: TRUE when @rc means success (OK, ROW or DONE).
+ */
+gboolean
+fdnix_sqlite_check (sqlite3 *db, int rc, const gchar *what, GError **error)
+{
+  const gchar *file;
+  gint code = FDNIX_ERROR_IO;
+
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  file = db != NULL ? sqlite3_db_filename (db, "main") : NULL;
+  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+    code = FDNIX_ERROR_INVALID_DATA;
+  else if ((rc & 0xff) == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_MISMATCH)
+    code = FDNIX_ERROR_INVALID_DATA;
+  g_set_error (error, FDNIX_ERROR, code, "%s%s%s: %s",
+               file != NULL && *file != '\0' ? file : "",
+               file != NULL && *file != '\0' ? ": " : "", what,
+               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+/**
+ * fdnix_sqlite_exec:
+ * @db: a connection
+ * @sql: statements without results
+ * @error: return location for an error
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_sqlite_exec (sqlite3 *db, const gchar *sql, GError **error)
+{
+  return fdnix_sqlite_check (db, sqlite3_exec (db, sql, NULL, NULL, NULL), sql, error);
+}
+
+/**
+ * fdnix_sqlite_prepare:
+ * @db: a connection
+ * @sql: one statement
+ * @out_stmt: (out) (transfer full): the prepared statement
+ * @error: return location for an error
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_sqlite_prepare (sqlite3 *db, const gchar *sql, sqlite3_stmt **out_stmt, GError **error)
+{
+  return fdnix_sqlite_check (db, sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                                     out_stmt, NULL),
+                             "preparing a statement", error);
+}
+
+/**
+ * fdnix_sqlite_open:
+ * @path: database file
+ * @create: create the file (and its directory) when missing
+ * @error: return location for an error
+ *
+ * Opens @path in WAL mode with a busy timeout, so readers never block the
+ * writer and parallel writers queue instead of failing.
+ *
+ * Returns: (transfer full) (nullable): the connection; close with sqlite3_close().
+ */
+sqlite3 *
+fdnix_sqlite_open (const gchar *path, gboolean create, GError **error)
+{
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  int rc;
+
+  if (create)
+    {
+      g_autofree gchar *dir = g_path_get_dirname (path);
+
+      flags |= SQLITE_OPEN_CREATE;
+      if (g_mkdir_with_parents (dir, 0755) != 0)
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "%s: cannot create directory: %s",
+                       dir, g_strerror (errno));
+          return NULL;
+        }
+    }
+  rc = sqlite3_open_v2 (path, &db, flags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FDNIX_ERROR, rc == SQLITE_CANTOPEN ? FDNIX_ERROR_NOT_FOUND : FDNIX_ERROR_IO,
+                   "%s: cannot open database: %s", path,
+                   db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  /* NORMAL is durable across application crashes in WAL mode, and only a
+   * power loss can lose the last commit, which a rerun repairs. */
+  if (!fdnix_sqlite_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                              "PRAGMA temp_store=FILE;", error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+  return db;
+}
+
+/**
+ * fdnix_sqlite_column_text:
+ * @stmt: a statement on a row
+ * @column: column index
+ *
+ * Returns: (nullable) (transfer none): the text, NULL for SQL NULL.
+ */
+const gchar *
+fdnix_sqlite_column_text (sqlite3_stmt *stmt, int column)
+{
+  return (const gchar *) sqlite3_column_text (stmt, column);
+}

@@ -1,0 +1,29 @@
+/* fdnix-sqlite.h: SQLite helpers shared by the back ends that use it
+ * (the embedded store, and the DynamoDB back end's local key index). */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+gboolean fdnix_sqlite_check   (sqlite3      *db,
+                               int           rc,
+                               const gchar  *what,
+                               GError      **error);
+gboolean fdnix_sqlite_exec    (sqlite3      *db,
+                               const gchar  *sql,
+                               GError      **error);
+gboolean fdnix_sqlite_prepare (sqlite3      *db,
+                               const gchar  *sql,
+                               sqlite3_stmt **out_stmt,
+                               GError      **error);
+sqlite3 *fdnix_sqlite_open    (const gchar  *path,
+                               gboolean      create,
+                               GError      **error);
+const gchar *fdnix_sqlite_column_text (sqlite3_stmt *stmt,
+                                       int           column);
+
+G_END_DECLS

@@ -1,0 +1,43 @@
+/* fdnix-store-factory.c: settings and choice of the store back end.
+ *
+ * The embedded SQLite file is the default, so a laptop needs no cloud
+ * account; the seed's DYNAMODB_TABLE selects DynamoDB, as in the original
+ * containers.
+ */
+#include "config.h"
+
+#include "core/fdnix-program.h"
+#include "store/fdnix-sqlite-store.h"
+#include "store/fdnix-store-factory.h"
+
+const FdnixSetting fdnix_store_settings[] = {
+  { "store.path", FDNIX_SETTING_PATH, NULL, "FDNIX_DATABASE", "database", 'd', "FILE",
+    "SQLite package table (default: DATA_DIR/fdnix.sqlite)" },
+  FDNIX_SETTING_END
+};
+
+static gchar *
+sqlite_path (FdnixConfig *config)
+{
+  g_autofree gchar *data_dir = NULL;
+
+  if (fdnix_config_is_set (config, "store.path"))
+    return fdnix_config_get_path (config, "store.path");
+  data_dir = fdnix_config_get_data_dir (config);
+  return g_build_filename (data_dir, "fdnix.sqlite", NULL);
+}
+
+/**
+ * fdnix_store_new_from_config:
+ * @config: a configuration with fdnix_store_settings and the common settings
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): the configured store, opened.
+ */
+FdnixStore *
+fdnix_store_new_from_config (FdnixConfig *config, GError **error)
+{
+  g_autofree gchar *path = sqlite_path (config);
+
+  return FDNIX_STORE (fdnix_sqlite_store_open (path, error));
+}

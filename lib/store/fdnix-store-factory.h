@@ -1,0 +1,14 @@
+/* fdnix-store-factory.h: the one place a store back end is chosen. */
+#pragma once
+
+#include "core/fdnix-config.h"
+#include "store/fdnix-store.h"
+
+G_BEGIN_DECLS
+
+extern const FdnixSetting fdnix_store_settings[];
+
+FdnixStore *fdnix_store_new_from_config (FdnixConfig *config,
+                                         GError     **error);
+
+G_END_DECLS
