@@ -37,7 +37,8 @@ ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     FDNIX_DATA_DIR=/var/lib/fdnix
 LABEL org.opencontainers.image.title="fdnix-embed" \
       org.opencontainers.image.description="package embeddings into the fdnix vector files" \
-      org.opencontainers.image.source="https://github.com/fdnix/fdnix"
+      org.opencontainers.image.source="https://github.com/fdnix/fdnix" \
+      org.opencontainers.image.licenses="MIT"
 USER 10001:10001
 WORKDIR /var/lib/fdnix
 ENTRYPOINT ["/usr/bin/fdnix-embed"]

@@ -42,7 +42,8 @@ ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
 ENV NIX_PATH=nixpkgs=https://nixos.org/channels/nixos-unstable/nixexprs.tar.xz
 LABEL org.opencontainers.image.title="fdnix-metadata" \
       org.opencontainers.image.description="nixpkgs metadata into the fdnix package table" \
-      org.opencontainers.image.source="https://github.com/fdnix/fdnix"
+      org.opencontainers.image.source="https://github.com/fdnix/fdnix" \
+      org.opencontainers.image.licenses="MIT"
 USER 10001:10001
 WORKDIR /var/lib/fdnix
 ENTRYPOINT ["/usr/bin/fdnix-metadata"]

@@ -31,7 +31,7 @@ fi
 nixeval () {
   nix --extra-experimental-features 'nix-command flakes' --store "$store" \
     eval --no-write-lock-file --override-input nixpkgs "path:$nixpkgs" "$@" 2>&1 |
-    grep -v -e '^warning: ' -e "^• Added input 'nixpkgs':" -e "^    'path:"
+    grep -v -e '^warning: ' -e '^• Added input' -e '^• Updated input' -e "^    'path:" -e "^    'github:" -e '^  → '
 }
 
 status=0

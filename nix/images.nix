@@ -69,6 +69,7 @@ let
           "org.opencontainers.image.revision" = revision;
           "org.opencontainers.image.created" = created;
           "org.opencontainers.image.source" = "https://github.com/fdnix/fdnix";
+          "org.opencontainers.image.licenses" = "MIT";
         };
       };
       passthru = {

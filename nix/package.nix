@@ -87,6 +87,7 @@ stdenv.mkDerivation (finalAttrs: {
     description = "Turns the nixpkgs package set into a package table and text embeddings";
     homepage = "https://github.com/fdnix/fdnix";
     mainProgram = "fdnix-metadata";
+    license = lib.licenses.mit;
     platforms = lib.platforms.linux;
   };
 })
