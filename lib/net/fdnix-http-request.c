@@ -1,0 +1,458 @@
+/* fdnix-http-request.c: requests, responses, options and status errors. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fdnix-error.h"
+#include "net/fdnix-http.h"
+
+/* Defaults suit AWS APIs and downloads alike: a connection that cannot be
+ * made in 10 s or a transfer that delivers nothing for 30 s is broken, and
+ * the caller's retry policy decides what happens next. */
+const FdnixSetting fdnix_http_settings[] = {
+  { "http.connect-timeout", FDNIX_SETTING_DOUBLE, "10", NULL, NULL, 0, NULL,
+    "Seconds to wait for a TCP and TLS connection" },
+  { "http.timeout", FDNIX_SETTING_DOUBLE, "0", NULL, NULL, 0, NULL,
+    "Seconds a whole request may take (0: no limit; stalls are caught by low-speed-time)" },
+  { "http.low-speed-time", FDNIX_SETTING_DOUBLE, "30", NULL, NULL, 0, NULL,
+    "Abort a transfer that moves less than low-speed-limit bytes/s for this many seconds" },
+  { "http.low-speed-limit", FDNIX_SETTING_INT, "1", NULL, NULL, 0, NULL,
+    "Bytes per second below which a transfer counts as stalled" },
+  { "http.max-connections", FDNIX_SETTING_INT, "16", NULL, NULL, 0, NULL,
+    "Connections kept open per host (and requests in flight per client)" },
+  { "http.ca-file", FDNIX_SETTING_PATH, NULL, NULL, NULL, 0, NULL,
+    "CA bundle for TLS verification (default: CURL_CA_BUNDLE, SSL_CERT_FILE, libcurl's own)" },
+  FDNIX_SETTING_END
+};
+
+/**
+ * fdnix_http_options_init:
+ * @options: (out caller-allocates): options to fill with the defaults
+ */
+void
+fdnix_http_options_init (FdnixHttpOptions *options)
+{
+  memset (options, 0, sizeof *options);
+  options->connect_timeout = 10;
+  options->timeout = 0;
+  options->low_speed_limit = 1;
+  options->low_speed_time = 30;
+  options->max_connections = 16;
+  options->max_body = 256 * 1024 * 1024;
+  options->user_agent = g_strdup (PACKAGE_NAME "/" PACKAGE_VERSION);
+}
+
+/**
+ * fdnix_http_options_load:
+ * @options: options initialised by fdnix_http_options_init()
+ * @config: a configuration; [http] settings not registered keep defaults
+ * @error: return location for a usage error
+ *
+ * Returns: FALSE when a value is out of range.
+ */
+gboolean
+fdnix_http_options_load (FdnixHttpOptions *options, FdnixConfig *config, GError **error)
+{
+  if (config == NULL || fdnix_config_lookup_setting (config, "http.connect-timeout") == NULL)
+    return TRUE;
+  if (!fdnix_config_check_range (config, "http.connect-timeout", 0.1, 600, error) ||
+      !fdnix_config_check_range (config, "http.timeout", 0, 86400, error) ||
+      !fdnix_config_check_range (config, "http.low-speed-time", 0, 3600, error) ||
+      !fdnix_config_check_range (config, "http.low-speed-limit", 0, 1e9, error) ||
+      !fdnix_config_check_range (config, "http.max-connections", 1, 1024, error))
+    return FALSE;
+  options->connect_timeout = fdnix_config_get_double (config, "http.connect-timeout");
+  options->timeout = fdnix_config_get_double (config, "http.timeout");
+  options->low_speed_time = fdnix_config_get_double (config, "http.low-speed-time");
+  options->low_speed_limit = fdnix_config_get_int (config, "http.low-speed-limit");
+  options->max_connections = fdnix_config_get_int (config, "http.max-connections");
+  g_free (options->ca_file);
+  options->ca_file = fdnix_config_get_path (config, "http.ca-file");
+  return TRUE;
+}
+
+/**
+ * fdnix_http_options_clear:
+ * @options: options; their strings are freed
+ */
+void
+fdnix_http_options_clear (FdnixHttpOptions *options)
+{
+  g_clear_pointer (&options->ca_file, g_free);
+  g_clear_pointer (&options->user_agent, g_free);
+}
+
+/**
+ * fdnix_http_header_free:
+ * @header: (transfer full) (nullable): a header
+ */
+void
+fdnix_http_header_free (FdnixHttpHeader *header)
+{
+  if (header == NULL)
+    return;
+  g_free (header->name);
+  g_free (header->value);
+  g_free (header);
+}
+
+/**
+ * fdnix_http_header_new:
+ * @name: header name
+ * @value: header value
+ *
+ * Returns: (transfer full): a name/value pair (also used for query
+ *   parameters by the signer).
+ */
+FdnixHttpHeader *
+fdnix_http_header_new (const gchar *name, const gchar *value)
+{
+  FdnixHttpHeader *header = g_new0 (FdnixHttpHeader, 1);
+
+  header->name = g_strdup (name);
+  header->value = g_strdup (value);
+  return header;
+}
+
+/**
+ * fdnix_http_request_new:
+ * @method: HTTP method
+ * @url: absolute http:// or https:// URL
+ *
+ * Returns: (transfer full): a request with no headers and no body.
+ */
+FdnixHttpRequest *
+fdnix_http_request_new (const gchar *method, const gchar *url)
+{
+  FdnixHttpRequest *request = g_new0 (FdnixHttpRequest, 1);
+
+  request->ref_count = 1;
+  request->method = g_strdup (method);
+  request->url = g_strdup (url);
+  request->headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
+  return request;
+}
+
+/**
+ * fdnix_http_request_ref:
+ * @request: a request
+ *
+ * Returns: (transfer full): @request
+ */
+FdnixHttpRequest *
+fdnix_http_request_ref (FdnixHttpRequest *request)
+{
+  g_atomic_int_inc (&request->ref_count);
+  return request;
+}
+
+/**
+ * fdnix_http_request_unref:
+ * @request: (transfer full) (nullable): a request
+ */
+void
+fdnix_http_request_unref (FdnixHttpRequest *request)
+{
+  if (request == NULL || !g_atomic_int_dec_and_test (&request->ref_count))
+    return;
+  g_free (request->method);
+  g_free (request->url);
+  g_ptr_array_unref (request->headers);
+  g_clear_pointer (&request->body, g_bytes_unref);
+  g_free (request);
+}
+
+/**
+ * fdnix_http_request_add_header:
+ * @request: a request
+ * @name: header name
+ * @value: header value (no CR or LF)
+ *
+ * Adds a header, keeping any of the same name.
+ */
+void
+fdnix_http_request_add_header (FdnixHttpRequest *request, const gchar *name, const gchar *value)
+{
+  g_ptr_array_add (request->headers, fdnix_http_header_new (name, value));
+}
+
+/**
+ * fdnix_http_request_set_header:
+ * @request: a request
+ * @name: header name (case-insensitive)
+ * @value: (nullable): header value; NULL removes the header
+ */
+void
+fdnix_http_request_set_header (FdnixHttpRequest *request, const gchar *name, const gchar *value)
+{
+  for (guint i = request->headers->len; i > 0; i--)
+    {
+      FdnixHttpHeader *h = request->headers->pdata[i - 1];
+      if (g_ascii_strcasecmp (h->name, name) == 0)
+        g_ptr_array_remove_index (request->headers, i - 1);
+    }
+  if (value != NULL)
+    fdnix_http_request_add_header (request, name, value);
+}
+
+/**
+ * fdnix_http_request_get_header:
+ * @request: a request
+ * @name: header name (case-insensitive)
+ *
+ * Returns: (nullable) (transfer none): the first value of @name.
+ */
+const gchar *
+fdnix_http_request_get_header (FdnixHttpRequest *request, const gchar *name)
+{
+  for (guint i = 0; i < request->headers->len; i++)
+    {
+      FdnixHttpHeader *h = request->headers->pdata[i];
+      if (g_ascii_strcasecmp (h->name, name) == 0)
+        return h->value;
+    }
+  return NULL;
+}
+
+/**
+ * fdnix_http_request_set_body:
+ * @request: a request
+ * @body: (nullable): the body, referenced (not copied)
+ */
+void
+fdnix_http_request_set_body (FdnixHttpRequest *request, GBytes *body)
+{
+  g_clear_pointer (&request->body, g_bytes_unref);
+  request->body = body != NULL ? g_bytes_ref (body) : NULL;
+}
+
+/**
+ * fdnix_http_request_set_body_text:
+ * @request: a request
+ * @content_type: (nullable): Content-Type to send with it
+ * @text: the body
+ * @length: bytes of @text, or -1 if NUL-terminated
+ *
+ * Copies @text as the body.
+ */
+void
+fdnix_http_request_set_body_text (FdnixHttpRequest *request, const gchar *content_type,
+                                  const gchar *text, gssize length)
+{
+  g_autoptr(GBytes) body = g_bytes_new (text, length < 0 ? strlen (text) : (gsize) length);
+
+  fdnix_http_request_set_body (request, body);
+  if (content_type != NULL)
+    fdnix_http_request_set_header (request, "Content-Type", content_type);
+}
+
+/**
+ * fdnix_http_request_set_write_func:
+ * @request: a request
+ * @func: (nullable): receives the 2xx body as it arrives
+ * @user_data: passed to @func
+ */
+void
+fdnix_http_request_set_write_func (FdnixHttpRequest *request, FdnixHttpWriteFunc func,
+                                   gpointer user_data)
+{
+  request->write_func = func;
+  request->write_data = user_data;
+}
+
+/**
+ * fdnix_http_request_describe:
+ * @request: a request
+ *
+ * Returns: (transfer full): "METHOD scheme://host/path" for messages: the
+ *   query string is left out, because presigned URLs carry signatures there.
+ */
+gchar *
+fdnix_http_request_describe (FdnixHttpRequest *request)
+{
+  const gchar *q = strchr (request->url, '?');
+  gsize len = q != NULL ? (gsize) (q - request->url) : strlen (request->url);
+
+  return g_strdup_printf ("%s %.*s", request->method, (int) len, request->url);
+}
+
+/**
+ * fdnix_http_response_free:
+ * @response: (transfer full) (nullable): a response
+ */
+void
+fdnix_http_response_free (FdnixHttpResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_clear_pointer (&response->headers, g_ptr_array_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_free (response);
+}
+
+/**
+ * fdnix_http_response_get_header:
+ * @response: a response
+ * @name: header name (case-insensitive)
+ *
+ * Returns: (nullable) (transfer none): the last value received for @name.
+ */
+const gchar *
+fdnix_http_response_get_header (FdnixHttpResponse *response, const gchar *name)
+{
+  for (guint i = response->headers->len; i > 0; i--)
+    {
+      FdnixHttpHeader *h = response->headers->pdata[i - 1];
+      if (g_ascii_strcasecmp (h->name, name) == 0)
+        return h->value;
+    }
+  return NULL;
+}
+
+/**
+ * fdnix_http_response_get_text:
+ * @response: a response
+ * @out_length: (out) (optional): body length
+ *
+ * Returns: (transfer none): the collected body, NUL-terminated (the
+ *   collector always adds a NUL after the last byte).
+ */
+const gchar *
+fdnix_http_response_get_text (FdnixHttpResponse *response, gsize *out_length)
+{
+  gsize length = 0;
+  const gchar *data = response->body != NULL ? g_bytes_get_data (response->body, &length) : NULL;
+
+  if (out_length != NULL)
+    *out_length = length;
+  return data != NULL ? data : "";
+}
+
+/**
+ * fdnix_http_response_get_retry_after_ms:
+ * @response: a response
+ *
+ * Reads Retry-After, in delay-seconds or HTTP-date form.
+ *
+ * Returns: the delay the server asked for in milliseconds, or -1.
+ */
+gint64
+fdnix_http_response_get_retry_after_ms (FdnixHttpResponse *response)
+{
+  const gchar *value = fdnix_http_response_get_header (response, "retry-after");
+  gchar *end = NULL;
+  gdouble seconds;
+  gint64 when;
+
+  if (value == NULL || *value == '\0')
+    return -1;
+  seconds = g_ascii_strtod (value, &end);
+  if (end != value && *end == '\0')
+    return seconds < 0 ? -1 : (gint64) (seconds * 1000);
+  if (fdnix_http_parse_date (value, &when))
+    return MAX (0, (when * G_USEC_PER_SEC - g_get_real_time ()) / 1000);
+  return -1;
+}
+
+/**
+ * fdnix_http_parse_date:
+ * @text: an HTTP-date, "Wed, 21 Oct 2015 07:28:00 GMT"
+ * @out_unix: (out): Unix seconds
+ *
+ * Returns: FALSE when @text is not in that form.
+ */
+gboolean
+fdnix_http_parse_date (const gchar *text, gint64 *out_unix)
+{
+  static const gchar *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  gchar wday[4], mon[4], zone[4];
+  gint day, year, hour, min, sec;
+
+  if (text == NULL ||
+      sscanf (text, "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hour, &min, &sec, zone) != 8)
+    return FALSE;
+  for (gint m = 0; m < 12; m++)
+    if (g_ascii_strcasecmp (mon, months[m]) == 0)
+      {
+        g_autoptr(GDateTime) when = g_date_time_new_utc (year, m + 1, day, hour, min, sec);
+        if (when == NULL)
+          return FALSE;
+        *out_unix = g_date_time_to_unix (when);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * fdnix_http_status_set_error:
+ * @error: return location for the error
+ * @status: an HTTP status that is not 2xx
+ * @context: (nullable): what was being done
+ * @detail: (nullable): the server's explanation, if any
+ *
+ * Classifies a status the way every HTTP caller should: 429 throttled,
+ * 408 timeout, 5xx server (all retryable); 401/403 auth, 404/410 not
+ * found, other 4xx rejected, anything else failed (never retried).
+ *
+ * Returns: whether the status is retryable.
+ */
+gboolean
+fdnix_http_status_set_error (GError **error, guint status, const gchar *context, const gchar *detail)
+{
+  FdnixErrorCode code;
+  g_autofree gchar *what = NULL;
+
+  if (status == 429)
+    code = FDNIX_ERROR_THROTTLED;
+  else if (status == 408)
+    code = FDNIX_ERROR_TIMEOUT;
+  else if (status >= 500 && status <= 599)
+    code = FDNIX_ERROR_SERVER;
+  else if (status == 401 || status == 403)
+    code = FDNIX_ERROR_AUTH;
+  else if (status == 404 || status == 410)
+    code = FDNIX_ERROR_NOT_FOUND;
+  else if (status >= 400 && status <= 499)
+    code = FDNIX_ERROR_REJECTED;
+  else
+    code = FDNIX_ERROR_FAILED;
+  what = detail != NULL && *detail != '\0' ? g_strdup_printf ("HTTP %u: %s", status, detail)
+                                           : g_strdup_printf ("HTTP %u", status);
+  if (context != NULL)
+    g_set_error (error, FDNIX_ERROR, code, "%s: %s", context, what);
+  else
+    g_set_error_literal (error, FDNIX_ERROR, code, what);
+  return code == FDNIX_ERROR_THROTTLED || code == FDNIX_ERROR_TIMEOUT || code == FDNIX_ERROR_SERVER;
+}
+
+/**
+ * fdnix_http_response_check:
+ * @response: a response
+ * @context: (nullable): what was being done, for the message
+ * @error: return location for the error
+ *
+ * Returns: TRUE for a 2xx status; otherwise FALSE with an error as
+ *   fdnix_http_status_set_error() classifies it, quoting the start of a
+ *   textual body.
+ */
+gboolean
+fdnix_http_response_check (FdnixHttpResponse *response, const gchar *context, GError **error)
+{
+  gsize length;
+  const gchar *text;
+  g_autofree gchar *detail = NULL;
+
+  if (response->status >= 200 && response->status <= 299)
+    return TRUE;
+  text = fdnix_http_response_get_text (response, &length);
+  if (length > 0 && g_utf8_validate (text, MIN (length, 200), NULL))
+    {
+      detail = g_strndup (text, MIN (length, 200));
+      g_strstrip (g_strdelimit (detail, "\r\n\t", ' '));
+    }
+  fdnix_http_status_set_error (error, response->status, context, detail);
+  return FALSE;
+}
