@@ -13,3 +13,19 @@ tests_check_embed_offline_CFLAGS = $(TEST_CFLAGS)
 tests_check_embed_offline_LDADD = $(TEST_LDADD)
 TESTS += tests/check-vectors tests/check-objects tests/check-embed-offline
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check-embed-run
+tests_check_embed_run_SOURCES = tests/check-embed-run.c tests/embed-verify.c tests/embed-verify.h
+tests_check_embed_run_CFLAGS = $(TEST_CFLAGS)
+tests_check_embed_run_LDADD = $(TEST_LDADD)
+TESTS += tests/check-embed-run
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check-embed-remote
+tests_check_embed_remote_SOURCES = tests/check-embed-remote.c
+tests_check_embed_remote_CFLAGS = $(TEST_CFLAGS)
+tests_check_embed_remote_LDADD = $(TEST_LDADD)
+TESTS += tests/check-embed-remote
+endif

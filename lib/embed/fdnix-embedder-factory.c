@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "embed/fdnix-embedder-bedrock.h"
 #include "embed/fdnix-embedder-offline.h"
+#include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-embedder.h"
 
 const FdnixSetting fdnix_embedder_settings[] = {
@@ -40,7 +42,8 @@ new_offline (FdnixConfig *config, GError **error)
 
 /**
  * fdnix_embedder_new_from_config:
- * @config: a configuration with fdnix_embedder_settings registered
+ * @config: a configuration with fdnix_embedder_settings, fdnix_bedrock_settings,
+ *   fdnix_openai_settings and the AWS, HTTP and retry settings registered
  * @error: return location for an error (FDNIX_ERROR_USAGE for bad
  *   settings)
  *
@@ -60,9 +63,21 @@ fdnix_embedder_new_from_config (FdnixConfig *config, GError **error)
       return NULL;
     }
   if (name == NULL || g_strcmp0 (name, "auto") == 0)
-    name = "offline";
+    {
+      /* the original containers chose Bedrock by BEDROCK_MODEL_ID alone */
+      if (fdnix_config_is_set (config, "bedrock.model-id"))
+        name = "bedrock";
+      else if (fdnix_config_is_set (config, "openai.base-url"))
+        name = "openai";
+      else
+        name = "offline";
+    }
   if (g_strcmp0 (name, "offline") == 0)
     return new_offline (config, error);
+  if (g_strcmp0 (name, "bedrock") == 0)
+    return fdnix_embedder_bedrock_new (config, error);
+  if (g_strcmp0 (name, "openai") == 0)
+    return fdnix_embedder_openai_new (config, error);
   {
     g_autofree gchar *origin = fdnix_config_describe_source (config, "embed.embedder");
     g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,

@@ -4,7 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/fdnix-error.h"
 #include "embed/fdnix-embedder.h"
+#include "embed/fdnix-vector-file.h"
 
 G_DEFINE_INTERFACE (FdnixEmbedder, fdnix_embedder, G_TYPE_OBJECT)
 
@@ -179,4 +181,55 @@ fdnix_vector_normalize (gfloat *vector, guint dimension)
   sum = 1.0 / sqrt (sum);
   for (guint i = 0; i < dimension; i++)
     vector[i] = (gfloat) (vector[i] * sum);
+}
+
+/**
+ * fdnix_embed_read_vector:
+ * @c: a cursor before a JSON array of numbers
+ * @out: (out caller-allocates): room for @dimension floats
+ * @dimension: the length the array must have; 0 accepts any length up to
+ *   @capacity and reports it in @out_length
+ * @capacity: room in @out
+ * @out_length: (out) (optional): the array's length
+ * @error: return location for FDNIX_ERROR_INVALID_DATA
+ *
+ * Reads an embedding from a service's response, L2-normalized (services
+ * differ on whether they normalize; cosine search wants unit vectors).
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_embed_read_vector (FdnixJsonCursor *c, gfloat *out, guint dimension, guint capacity,
+                         guint *out_length, GError **error)
+{
+  guint n = 0;
+
+  if (!fdnix_json_cursor_begin_array (c, error))
+    return FALSE;
+  while (fdnix_json_cursor_next_element (c, error))
+    {
+      const gchar *text;
+      gsize length;
+      gfloat value;
+
+      if (!fdnix_json_cursor_number (c, &text, &length, error))
+        return FALSE;
+      if (n >= (dimension > 0 ? dimension : capacity))
+        return fdnix_json_cursor_fail (c, "embedding longer than expected", error);
+      value = fdnix_float_parse (text, length);
+      if (!isfinite (value))
+        return fdnix_json_cursor_fail (c, "embedding with a non-finite number", error);
+      out[n++] = value;
+    }
+  if (c->failed)
+    return FALSE;
+  if (n == 0 || (dimension > 0 && n != dimension))
+    {
+      g_autofree gchar *message = g_strdup_printf ("embedding of length %u, expected %u", n, dimension);
+      return fdnix_json_cursor_fail (c, message, error);
+    }
+  fdnix_vector_normalize (out, n);
+  if (out_length != NULL)
+    *out_length = n;
+  return TRUE;
 }

@@ -19,6 +19,7 @@
 #include <glib-object.h>
 
 #include "core/fdnix-config.h"
+#include "embed/fdnix-json-cursor.h"
 
 G_BEGIN_DECLS
 
@@ -76,5 +77,11 @@ gchar         *fdnix_embed_text_cap         (const gchar          *text,
 guint64        fdnix_embed_estimate_tokens  (const gchar          *text);
 void           fdnix_vector_normalize       (gfloat               *vector,
                                              guint                 dimension);
+gboolean       fdnix_embed_read_vector      (FdnixJsonCursor      *c,
+                                             gfloat               *out,
+                                             guint                 dimension,
+                                             guint                 capacity,
+                                             guint                *out_length,
+                                             GError              **error);
 
 G_END_DECLS

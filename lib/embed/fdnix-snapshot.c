@@ -60,7 +60,7 @@ typedef struct {
   guint             dimension;
   guint             vectors_per_file;
   FdnixVectorIndex *previous;  /* usable previous index, or NULL */
-  GHashTable       *stored;    /* keys present under vectors/ */
+  GHashTable       *stored;    /* key → size of the batch files under vectors/ */
   GHashTable       *files;     /* key → FileState */
 } Step;
 
@@ -152,12 +152,17 @@ list_stored (Step *step, GError **error)
 
   if (list == NULL)
     return FALSE;
-  step->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  step->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < list->len; i++)
     {
       FdnixObjectInfo *info = list->pdata[i];
-      if (fdnix_vector_key_is_batch (info->key))
-        g_hash_table_add (step->stored, g_strdup (info->key));
+      guint64 *size;
+
+      if (!fdnix_vector_key_is_batch (info->key))
+        continue;
+      size = g_new (guint64, 1);
+      *size = info->size;
+      g_hash_table_insert (step->stored, g_strdup (info->key), size);
     }
   return TRUE;
 }
@@ -190,11 +195,13 @@ static gboolean
 describe_file (Step *step, FileState *fs, GError **error)
 {
   const FdnixBatchFileInfo *known = fdnix_batch_sink_lookup (step->sink, fs->key);
+  const guint64 *stored_size = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(FdnixVectorBatch) batch = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (!g_hash_table_contains (step->stored, fs->key))
+  stored_size = g_hash_table_lookup (step->stored, fs->key);
+  if (stored_size == NULL)
     {
       g_warning ("%s is gone: %" G_GUINT64_FORMAT " package(s) will be embedded again",
                  fs->key, fs->records.count);
@@ -203,7 +210,9 @@ describe_file (Step *step, FileState *fs, GError **error)
     }
   if (known == NULL && step->previous != NULL)
     known = fdnix_vector_index_lookup (step->previous, fs->key);
-  if (known != NULL && known->ids_digest != NULL && known->sha256 != NULL)
+  /* Files are never rewritten under the same key, so a description is
+   * trusted while the size agrees; anything else is read. */
+  if (known != NULL && known->ids_digest != NULL && known->sha256 != NULL && known->size == *stored_size)
     {
       fs->info = fdnix_batch_file_info_copy (known);
       return TRUE;
