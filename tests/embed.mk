@@ -29,3 +29,25 @@ tests_check_embed_remote_CFLAGS = $(TEST_CFLAGS)
 tests_check_embed_remote_LDADD = $(TEST_LDADD)
 TESTS += tests/check-embed-remote
 endif
+
+# embed-tool: loads records and verifies snapshots for the scripts below
+if HAVE_CHECK
+check_PROGRAMS += tests/embed-tool
+tests_embed_tool_SOURCES = tests/embed-tool.c tests/embed-verify.c tests/embed-verify.h
+tests_embed_tool_CFLAGS = $(TEST_CFLAGS)
+tests_embed_tool_LDADD = $(TEST_LDADD)
+endif
+
+TESTS += \
+	tests/test-embed-cli.sh \
+	tests/test-embed-crash.sh \
+	tests/test-embed-shards.sh \
+	$(NULL)
+EXTRA_DIST += \
+	tests/test-embed-cli.sh \
+	tests/test-embed-crash.sh \
+	tests/test-embed-shards.sh \
+	tests/data/embed/make-records.py \
+	tests/servers/bedrock-server.py \
+	tests/servers/openai-server.py \
+	$(NULL)

@@ -169,10 +169,14 @@ embed_pending (FdnixStore *store, FdnixEmbedder *embedder, FdnixEmbedPool *pool,
   fdnix_summary_phase_begin (fdnix_summary_get_default (), "embed");
   ok = fdnix_embed_pass (store, embedder, pool, sink, &pass, &embedded, error);
   fdnix_summary_phase_end (fdnix_summary_get_default (), "embed");
-  g_message ("embedded %" G_GUINT64_FORMAT " package(s) in %.1f s (%" G_GUINT64_FORMAT
-             " requests, %" G_GUINT64_FORMAT " retries)", embedded,
-             (g_get_monotonic_time () - started) / 1e6,
-             fdnix_embed_pool_get_requests (pool), fdnix_embed_pool_get_retries (pool));
+  if (g_strcmp0 (fdnix_embedder_get_service (embedder), "offline") == 0)
+    g_message ("embedded %" G_GUINT64_FORMAT " package(s) in %.1f s", embedded,
+               (g_get_monotonic_time () - started) / 1e6);
+  else
+    g_message ("embedded %" G_GUINT64_FORMAT " package(s) in %.1f s (%" G_GUINT64_FORMAT
+               " requests, %" G_GUINT64_FORMAT " retries, down to %.0f in flight)", embedded,
+               (g_get_monotonic_time () - started) / 1e6, fdnix_embed_pool_get_requests (pool),
+               fdnix_embed_pool_get_retries (pool), fdnix_embed_pool_get_lowest_limit (pool));
   return ok;
 }
 
@@ -199,6 +203,11 @@ fdnix_embed_run (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedd
   FdnixSummary *summary = fdnix_summary_get_default ();
   gboolean sharded = options->shard_count > 0;
 
+  /* the summary always has these, so consumers need not test for them */
+  for (const gchar *const *name = (const gchar *const[]) { "embedded", "requests", "files_written",
+         "files_compacted", "vectors_moved", "files_deleted", "records_unmarked", "index_written", NULL };
+       *name != NULL; name++)
+    fdnix_count (*name, 0);
   if (options->shard_count > 0)
     suffix = g_strdup_printf ("s%uof%u", options->shard_index, options->shard_count);
   run_id = fdnix_vector_new_run_id (suffix);

@@ -537,12 +537,27 @@ fdnix_embedder_offline_init (FdnixEmbedderOffline *self)
 /**
  * fdnix_embedder_offline_default_idf_path:
  *
- * Returns: (transfer full): where fdnix installs the IDF data file.
+ * Where the weights are when no setting names them: installed in
+ * PKGDATADIR, or, for a program run from its build tree (the README's
+ * quick start), in data/ next to the executable.
+ *
+ * Returns: (transfer full): the first that exists, else the installed path.
  */
 gchar *
 fdnix_embedder_offline_default_idf_path (void)
 {
-  return g_build_filename (FDNIX_PKGDATADIR, "fdnix-offline-idf.tsv.gz", NULL);
+  g_autofree gchar *installed = g_build_filename (FDNIX_PKGDATADIR, "fdnix-offline-idf.tsv.gz", NULL);
+  g_autofree gchar *exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (!g_file_test (installed, G_FILE_TEST_EXISTS) && exe != NULL)
+    {
+      g_autofree gchar *dir = g_path_get_dirname (exe);
+      g_autofree gchar *uninstalled = g_build_filename (dir, "data", "fdnix-offline-idf.tsv.gz", NULL);
+
+      if (g_file_test (uninstalled, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&uninstalled);
+    }
+  return g_steal_pointer (&installed);
 }
 
 /**
