@@ -38,16 +38,17 @@ tests_embed_tool_CFLAGS = $(TEST_CFLAGS)
 tests_embed_tool_LDADD = $(TEST_LDADD)
 endif
 
-TESTS += \
+EMBED_SCRIPTS = \
 	tests/test-embed-cli.sh \
 	tests/test-embed-crash.sh \
 	tests/test-embed-shards.sh \
+	tests/test-embed-bedrock.sh \
+	tests/test-embed-openai.sh \
+	tests/test-embed-s3.sh \
 	$(NULL)
+TESTS += $(EMBED_SCRIPTS)
 EXTRA_DIST += \
-	tests/test-embed-cli.sh \
-	tests/test-embed-crash.sh \
-	tests/test-embed-shards.sh \
-	tests/data/embed/make-records.py \
+	$(EMBED_SCRIPTS) \
 	tests/servers/bedrock-server.py \
 	tests/servers/openai-server.py \
 	$(NULL)

@@ -167,7 +167,8 @@ fdnix_embed_estimate_tokens (const gchar *text)
  * @vector: (array length=dimension): a vector, scaled in place
  * @dimension: its length
  *
- * Scales @vector to unit L2 norm; a zero vector stays zero.
+ * Scales @vector to unit L2 norm; a zero vector stays zero.  Negative
+ * zeros become zeros.
  */
 void
 fdnix_vector_normalize (gfloat *vector, guint dimension)
@@ -176,11 +177,14 @@ fdnix_vector_normalize (gfloat *vector, guint dimension)
 
   for (guint i = 0; i < dimension; i++)
     sum += (gdouble) vector[i] * vector[i];
-  if (sum <= 0)
-    return;
-  sum = 1.0 / sqrt (sum);
+  sum = sum > 0 ? 1.0 / sqrt (sum) : 1.0;
   for (guint i = 0; i < dimension; i++)
-    vector[i] = (gfloat) (vector[i] * sum);
+    {
+      vector[i] = (gfloat) (vector[i] * sum);
+      /* -0 is written as 0: make it 0, so a vector read back is the same bits */
+      if (vector[i] == 0)
+        vector[i] = 0;
+    }
 }
 
 /**

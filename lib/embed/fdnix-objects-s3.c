@@ -41,6 +41,8 @@ call (FdnixObjectsS3 *self, const gchar *operation, const gchar *method, const g
   FdnixAwsRequest request = { 0 };
 
   request.operation = operation;
+  /* ListObjectsV2 is allowed by s3:ListBucket; the others by their names */
+  request.action = g_strcmp0 (operation, "ListObjectsV2") == 0 ? "s3:ListBucket" : NULL;
   request.method = method;
   request.path = path;
   request.query = query;

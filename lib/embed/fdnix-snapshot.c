@@ -167,26 +167,30 @@ list_stored (Step *step, GError **error)
   return TRUE;
 }
 
-static void
-read_previous_index (Step *step)
+/* A missing or unreadable index is no reason to stop (every file is then
+ * read instead); a failure to reach the objects is. */
+static gboolean
+read_previous_index (Step *step, GError **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = fdnix_objects_get (step->objects, FDNIX_VECTOR_INDEX_KEY, &error);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = fdnix_objects_get (step->objects, FDNIX_VECTOR_INDEX_KEY, &local_error);
   g_autoptr(FdnixVectorIndex) index = NULL;
 
   if (bytes == NULL)
     {
-      if (!g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
-        g_warning ("ignoring the previous index: %s", error->message);
-      return;
+      if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
-  index = fdnix_vector_index_parse (bytes, &error);
+  index = fdnix_vector_index_parse (bytes, &local_error);
   if (index == NULL)
     {
-      g_warning ("ignoring the previous index: %s", error->message);
-      return;
+      g_warning ("ignoring the previous index: %s", local_error->message);
+      return TRUE;
     }
   step->previous = g_steal_pointer (&index);
+  return TRUE;
 }
 
 /* What a file holds: from this process's writes, the previous index, or
@@ -505,7 +509,12 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.vectors_per_file = MAX (1, vectors_per_file);
   step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);
 
-  read_previous_index (&step);
+  if (!read_previous_index (&step, error))
+    {
+      g_hash_table_unref (step.files);
+      *out_result = result;
+      return FALSE;
+    }
   if (step.previous != NULL &&
       (g_strcmp0 (step.previous->model, step.model) != 0 || step.previous->dimension != step.dimension))
     {

@@ -26,8 +26,8 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import re
-import struct
 import sys
 import threading
 import time
@@ -69,19 +69,26 @@ class Stats:
             self.in_flight -= 1
 
 
+_cache = {}
+_cache_lock = threading.Lock()
+
+
 def vector(text, dimension, seed, input_type=""):
     """Deterministic unit-length vector for a text (rounded to 6 digits)."""
-    out = []
-    counter = 0
-    key = ("%d\0%s\0%s" % (seed, input_type, text)).encode("utf-8")
-    while len(out) < dimension:
-        digest = hashlib.sha256(key + struct.pack(">I", counter)).digest()
-        for i in range(0, 32, 4):
-            out.append(struct.unpack(">I", digest[i:i + 4])[0] / 4294967296.0 - 0.5)
-        counter += 1
-    out = out[:dimension]
+    key = (seed, input_type, text, dimension)
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    digest = hashlib.sha256(("%d\0%s\0%s" % (seed, input_type, text)).encode("utf-8")).digest()
+    rng = random.Random(int.from_bytes(digest, "big"))
+    out = [rng.random() - 0.5 for _ in range(dimension)]
     norm = sum(x * x for x in out) ** 0.5
-    return [round(x / norm, 6) for x in out]
+    out = [round(x / norm, 6) for x in out]
+    with _cache_lock:
+        if len(_cache) < 200000:
+            _cache[key] = out
+    return out
 
 
 def verify_signature(handler, body, secret, token):
@@ -175,7 +182,7 @@ def make_handler(options, stats):
                 stats.add("throttled")
                 self.error(number, 429, "ThrottlingException", "Too many requests, please wait before trying again.")
                 return
-            if options.fail_after and number > options.fail_after:
+            if options.fail_after is not None and number > options.fail_after:
                 stats.add("server_errors")
                 self.error(number, 500, "InternalServerException", "injected failure")
                 return
@@ -246,7 +253,7 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--throttle-every", type=int, default=0)
     parser.add_argument("--throttle-first", type=int, default=0)
-    parser.add_argument("--fail-after", type=int, default=0)
+    parser.add_argument("--fail-after", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", action="store_true")
     options = parser.parse_args()
