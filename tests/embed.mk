@@ -31,12 +31,11 @@ TESTS += tests/check-embed-remote
 endif
 
 # embed-tool: loads records and verifies snapshots for the scripts below
-if HAVE_CHECK
+# (needs no check library)
 check_PROGRAMS += tests/embed-tool
 tests_embed_tool_SOURCES = tests/embed-tool.c tests/embed-verify.c tests/embed-verify.h
-tests_embed_tool_CFLAGS = $(TEST_CFLAGS)
-tests_embed_tool_LDADD = $(TEST_LDADD)
-endif
+tests_embed_tool_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
+tests_embed_tool_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
 
 EMBED_SCRIPTS = \
 	tests/test-embed-cli.sh \
