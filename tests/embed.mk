@@ -37,7 +37,7 @@ tests_embed_tool_SOURCES = tests/embed-tool.c tests/embed-verify.c tests/embed-v
 tests_embed_tool_CFLAGS = $(AM_CFLAGS) -I$(top_srcdir)/tests
 tests_embed_tool_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
 
-EMBED_SCRIPTS = \
+EMBED_SHELL_TESTS = \
 	tests/test-embed-cli.sh \
 	tests/test-embed-crash.sh \
 	tests/test-embed-shards.sh \
@@ -45,9 +45,9 @@ EMBED_SCRIPTS = \
 	tests/test-embed-openai.sh \
 	tests/test-embed-s3.sh \
 	$(NULL)
-TESTS += $(EMBED_SCRIPTS)
+TESTS += $(EMBED_SHELL_TESTS)
 EXTRA_DIST += \
-	$(EMBED_SCRIPTS) \
+	$(EMBED_SHELL_TESTS) \
 	tests/servers/bedrock-server.py \
 	tests/servers/openai-server.py \
 	$(NULL)
