@@ -34,7 +34,9 @@ field () {
   sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"
 }
 
-"$dump" "$packages" > "$TEST_TMP/packages.out" 2> "$TEST_TMP/packages.err" ||
+# ASan's quarantine would hold freed memory and hide whether RSS is flat.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0 \
+  "$dump" "$packages" > "$TEST_TMP/packages.out" 2> "$TEST_TMP/packages.err" ||
   fail "reading $packages: $(cat "$TEST_TMP/packages.err")"
 counts=$(tail -n 1 "$TEST_TMP/packages.out")
 echo "# $counts"

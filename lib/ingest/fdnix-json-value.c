@@ -662,21 +662,6 @@ fdnix_json_parser_get_half_written (FdnixJsonParser *self, gsize *out_position,
 }
 
 /**
- * fdnix_json_name_equal:
- * @member: a member of an object
- * @name: a NUL-terminated name
- *
- * Returns: whether @member's name is exactly @name.
- */
-gboolean
-fdnix_json_name_equal (const FdnixJsonValue *member, const gchar *name)
-{
-  gsize length = strlen (name);
-
-  return member->name_length == length && memcmp (member->name, name, length) == 0;
-}
-
-/**
  * fdnix_json_object_get:
  * @object: (nullable): a value
  * @name: a member name

@@ -82,8 +82,6 @@ const FdnixJsonValue *fdnix_json_object_get              (const FdnixJsonValue *
 gboolean              fdnix_json_value_is_string         (const FdnixJsonValue *value);
 gboolean              fdnix_json_value_get_int64         (const FdnixJsonValue *value,
                                                           gint64               *out_value);
-gboolean              fdnix_json_name_equal              (const FdnixJsonValue *member,
-                                                          const gchar          *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixJsonParser, fdnix_json_parser_free)
 

@@ -20,8 +20,6 @@ struct _FdnixPackageReader {
 };
 
 const FdnixSetting fdnix_package_reader_settings[] = {
-  { "ingest.nixpkgs-root", FDNIX_SETTING_PATH, NULL, "FDNIX_NIXPKGS_ROOT", "nixpkgs-root", 0, "DIR",
-    "Path prefix of meta.position to strip (default: the nixpkgs tree given to nix-env)" },
   { "ingest.max-long-description", FDNIX_SETTING_INT, "16384", "FDNIX_MAX_LONG_DESCRIPTION", NULL, 0, NULL,
     "Longest longDescription kept, in bytes; longer ones are cut with a marker" },
   { "ingest.max-entry-size", FDNIX_SETTING_INT, "67108864", "FDNIX_MAX_ENTRY_SIZE", NULL, 0, NULL,
@@ -156,24 +154,20 @@ fdnix_package_reader_new (const FdnixNormalizeOptions *options, FdnixPackageFunc
 /**
  * fdnix_package_reader_new_from_config:
  * @config: a configuration with fdnix_package_reader_settings registered
- * @fallback_nixpkgs_root: (nullable): nixpkgs root to use when
- *   ingest.nixpkgs-root is unset (the tree nix-env evaluated)
+ * @nixpkgs_root: (nullable): the tree the input was evaluated in, stripped
+ *   from positions (the source knows it: fdnix_source_get_nixpkgs_root())
  * @func: (scope notified): called with each valid record
  * @user_data: for @func
  *
  * Returns: (transfer full): a reader with the [ingest] settings applied.
  */
 FdnixPackageReader *
-fdnix_package_reader_new_from_config (FdnixConfig *config, const gchar *fallback_nixpkgs_root,
+fdnix_package_reader_new_from_config (FdnixConfig *config, const gchar *nixpkgs_root,
                                       FdnixPackageFunc func, gpointer user_data)
 {
-  g_autofree gchar *root = fdnix_config_get_path (config, "ingest.nixpkgs-root");
   gint64 max_long = fdnix_config_get_int (config, "ingest.max-long-description");
   gint64 max_entry = fdnix_config_get_int (config, "ingest.max-entry-size");
-  FdnixNormalizeOptions options = {
-    root != NULL && *root != '\0' ? root : fallback_nixpkgs_root,
-    max_long > 0 ? (gsize) max_long : 0,
-  };
+  FdnixNormalizeOptions options = { nixpkgs_root, max_long > 0 ? (gsize) max_long : 0 };
   FdnixPackageReader *self = fdnix_package_reader_new (&options, func, user_data);
 
   fdnix_package_reader_set_max_entry_size (self, max_entry > 0 ? (gsize) max_entry : 0);

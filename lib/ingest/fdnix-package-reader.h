@@ -40,7 +40,7 @@ FdnixPackageReader *fdnix_package_reader_new         (const FdnixNormalizeOption
                                                       FdnixPackageFunc             func,
                                                       gpointer                     user_data);
 FdnixPackageReader *fdnix_package_reader_new_from_config (FdnixConfig             *config,
-                                                      const gchar                 *fallback_nixpkgs_root,
+                                                      const gchar                 *nixpkgs_root,
                                                       FdnixPackageFunc             func,
                                                       gpointer                     user_data);
 void                fdnix_package_reader_set_max_entry_size (FdnixPackageReader   *self,
