@@ -22,6 +22,8 @@ const FdnixSetting fdnix_source_settings[] = {
     "Download a channel's packages.json.br (e.g. nixos-unstable) over HTTPS" },
   { "input.channel-base-url", FDNIX_SETTING_STRING, "https://channels.nixos.org", NULL, NULL, 0, NULL,
     "Where channel names are looked up" },
+  { "input.nixpkgs-root", FDNIX_SETTING_PATH, NULL, "FDNIX_NIXPKGS_ROOT", "nixpkgs-root", 0, "DIR",
+    "Strip DIR, the nixpkgs the input was evaluated in, from meta.position (default: the --nixpkgs tree)" },
   { "nix.nixpkgs", FDNIX_SETTING_PATH, NULL, "FDNIX_NIXPKGS", "nixpkgs", 'f', "PATH",
     "Evaluate this nixpkgs with nix-env (the default source, with <nixpkgs>)" },
   { "nix.nix-env", FDNIX_SETTING_STRING, "nix-env", "FDNIX_NIX_ENV", NULL, 0, NULL,
@@ -135,6 +137,8 @@ choose_input (FdnixConfig *config, GError **error)
   return chosen != NULL ? chosen : "nix.nixpkgs";
 }
 
+static FdnixSource *source_new_for (FdnixConfig *config, const gchar *key, GError **error);
+
 /**
  * fdnix_source_new_from_config:
  * @config: a configuration with fdnix_source_settings
@@ -148,10 +152,25 @@ fdnix_source_new_from_config (FdnixConfig *config, GError **error)
 {
   const gchar *key = choose_input (config, error);
   FdnixSource *self;
-  gint64 timeout;
 
   if (key == NULL)
     return NULL;
+  self = source_new_for (config, key, error);
+  if (self != NULL && fdnix_config_is_set (config, "input.nixpkgs-root"))
+    {
+      /* The user knows best where the input was evaluated. */
+      g_free (self->nixpkgs_root);
+      self->nixpkgs_root = fdnix_config_get_path (config, "input.nixpkgs-root");
+    }
+  return self;
+}
+
+static FdnixSource *
+source_new_for (FdnixConfig *config, const gchar *key, GError **error)
+{
+  FdnixSource *self;
+  gint64 timeout;
+
   if (g_str_equal (key, "input.file"))
     {
       g_autofree gchar *path = fdnix_config_get_path (config, "input.file");
