@@ -58,6 +58,6 @@ tests_check_aws_credentials_LDADD = $(TEST_LDADD)
 TESTS += tests/check-aws-credentials
 endif
 
-TESTS += tests/test-dynamodb-metadata.sh
-EXTRA_DIST += tests/test-dynamodb-metadata.sh tests/servers/ddb_items.py tests/servers/fault_proxy.py \
+TESTS += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh
+EXTRA_DIST += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh tests/servers/ddb_items.py tests/servers/fault_proxy.py \
 	tests/servers/sigv4_verifier.py

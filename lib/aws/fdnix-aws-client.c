@@ -396,7 +396,11 @@ on_http_done (FdnixHttpClient *http, FdnixHttpRequest *request, FdnixHttpRespons
   guint delay_ms = 0;
 
   if (http_response != NULL)
-    client->answered = TRUE;
+    {
+      client->answered = TRUE;
+      g_debug ("%s: %s %s: HTTP %u in %.0f ms (attempt %u)", call->what, call->method, client->endpoint,
+               http_response->status, http_response->seconds * 1000, call->retry.attempts + 1);
+    }
   if (http_error != NULL)
     {
       error = g_error_copy (http_error);
