@@ -49,11 +49,11 @@ need_metadata_dynamodb () {
     || skip "fdnix-metadata does not register the DynamoDB settings (fdnix_dynamodb_store_settings)"
 }
 
-# ddb_scan ENDPOINT TABLE DIR: the AWS CLI's view of a table, in pages
+# ddb_scan ENDPOINT TABLE DIR [SEGMENTS]: the AWS CLI's view of a table, in pages
 ddb_scan () {
   [ -x /usr/bin/aws ] || skip "/usr/bin/aws (Debian's awscli) is not installed"
   rm -rf "$3"
-  python3 "$FDNIX_TESTS_SRCDIR/servers/ddb_items.py" scan "$1" "$2" "$3" || fail "aws dynamodb scan of $2"
+  python3 "$FDNIX_TESTS_SRCDIR/servers/ddb_items.py" scan "$1" "$2" "$3" "${4:-1}" || fail "aws dynamodb scan of $2"
 }
 
 # proxy_stat JSONPATH: a number from the fault proxy's stats (0 if absent)

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Read DynamoDB scans made by the AWS CLI, for the DynamoDB tests.
 
-  ddb_items.py scan ENDPOINT TABLE OUTDIR
+  ddb_items.py scan ENDPOINT TABLE OUTDIR [SEGMENTS]
       pages through `/usr/bin/aws dynamodb scan` (20,000 items per call,
-      so memory stays bounded) and writes OUTDIR/page-N.json
+      so memory stays bounded; SEGMENTS CLI processes in parallel) and
+      writes OUTDIR/page-S-N.json
   ddb_items.py digest [--ignore ATTR]... FILE...
       one line per item, "packageName<TAB>version<TAB>sha256 of the item as
       plain JSON without ATTRs", sorted: two tables hold the same items
@@ -24,6 +25,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 
 def plain(value):
@@ -55,24 +57,47 @@ def items(files):
             yield {k: plain(v) for k, v in item.items()}
 
 
-def scan(endpoint, table, outdir):
+def scan_segment(endpoint, table, outdir, segment, segments):
     cli = os.environ.get("AWS_CLI", "/usr/bin/aws")
-    os.makedirs(outdir, exist_ok=True)
     token = None
     page = 0
     while True:
         cmd = [cli, "dynamodb", "scan", "--endpoint-url", endpoint, "--table-name", table,
                "--output", "json", "--max-items", "20000"]
+        if segments > 1:
+            cmd += ["--segment", str(segment), "--total-segments", str(segments)]
         if token:
             cmd += ["--starting-token", token]
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
-        path = os.path.join(outdir, "page-%04d.json" % page)
+        path = os.path.join(outdir, "page-%02d-%04d.json" % (segment, page))
         with open(path, "wb") as f:
             f.write(out)
         token = json.loads(out).get("NextToken")
         page += 1
         if not token:
             return
+
+
+def scan(endpoint, table, outdir, segments=1):
+    """One AWS CLI process per segment, in parallel (the CLI's JSON
+    parsing, not the server, is the slow part)."""
+    os.makedirs(outdir, exist_ok=True)
+    segments = int(segments)
+    errors = []
+
+    def run(i):
+        try:
+            scan_segment(endpoint, table, outdir, i, segments)
+        except Exception as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(segments)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 def canonical(item, ignore):
