@@ -41,3 +41,25 @@ start_fault_proxy () {
   FAULT_PROXY_LOG="$TEST_TMP/fault-proxy-$port.jsonl"
   eval "$var=http://127.0.0.1:$port"
 }
+
+# Skips unless fdnix-metadata registers the DynamoDB settings.
+need_metadata_dynamodb () {
+  command -v fdnix-metadata >/dev/null || skip "fdnix-metadata is not built"
+  fdnix-metadata --list-settings 2>/dev/null | grep -q '^dynamodb.table' \
+    || skip "fdnix-metadata does not register the DynamoDB settings (fdnix_dynamodb_store_settings)"
+}
+
+# ddb_scan ENDPOINT TABLE DIR [SEGMENTS]: the AWS CLI's view of a table, in pages
+ddb_scan () {
+  [ -x /usr/bin/aws ] || skip "/usr/bin/aws (Debian's awscli) is not installed"
+  rm -rf "$3"
+  python3 "$FDNIX_TESTS_SRCDIR/servers/ddb_items.py" scan "$1" "$2" "$3" "${4:-1}" || fail "aws dynamodb scan of $2"
+}
+
+# proxy_stat JSONPATH: a number from the fault proxy's stats (0 if absent)
+proxy_stat () {
+  curl -s "$FAULT_PROXY/__fault_proxy/stats" | python3 -c \
+    'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d = d.get(k, {}) if isinstance(d, dict) else {}
+print(d if isinstance(d, int) else 0)' "$1"
+}

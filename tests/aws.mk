@@ -57,3 +57,7 @@ tests_check_aws_credentials_CFLAGS = $(TEST_CFLAGS)
 tests_check_aws_credentials_LDADD = $(TEST_LDADD)
 TESTS += tests/check-aws-credentials
 endif
+
+TESTS += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh
+EXTRA_DIST += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh tests/servers/ddb_items.py tests/servers/fault_proxy.py \
+	tests/servers/sigv4_verifier.py

@@ -244,6 +244,25 @@ START_TEST (test_client_s3_and_no_credentials)
 }
 END_TEST
 
+/* An endpoint that never answered is given up on after a few attempts
+ * (a wrong URL should not wait out fifteen back-offs). */
+START_TEST (test_client_unreachable)
+{
+  g_autoptr(FdnixAwsCredentials) creds = fdnix_aws_credentials_new ("AKIDX", "secretx", NULL, 0, "test");
+  g_autoptr(FdnixAwsCredentialsProvider) provider = fdnix_aws_credentials_provider_new_static (creds);
+  g_autoptr(FdnixAwsClient) client = fdnix_aws_client_new_full (&fdnix_aws_service_dynamodb, "us-east-1",
+                                                                "http://127.0.0.1:1", provider, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  ck_assert (!fdnix_dynamodb_call (client, "Scan", "{}", NULL, NULL, NULL, &error));
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_NETWORK));
+  ck_assert_msg (g_str_has_prefix (error->message, "DynamoDB Scan: cannot reach http://127.0.0.1:1 (3 attempts"),
+                 "%s", error->message);
+  ck_assert_int_lt (g_get_monotonic_time () - start, 5 * G_USEC_PER_SEC);
+}
+END_TEST
+
 /* --------------------------------------------------- attribute values */
 
 /* JSON → AttributeValue → JSON keeps every value; null members of an
@@ -322,6 +341,7 @@ batch_handler (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer 
 
   __atomic_fetch_add (&bs->items_seen, n, __ATOMIC_SEQ_CST);
   reply->status = 200;
+  reply->delay_ms = 50;  /* long enough for the calls to overlap */
   if (call < 2 && n > 1)
     {
       g_autoptr(JsonNode) last = json_node_copy (json_array_get_element (writes, n - 1));
@@ -460,6 +480,7 @@ aws_suite (void)
   tcase_add_test (tc, test_client_no_retry);
   tcase_add_test (tc, test_client_clock_skew);
   tcase_add_test (tc, test_client_s3_and_no_credentials);
+  tcase_add_test (tc, test_client_unreachable);
   tcase_add_test (tc, test_attribute_values);
   tcase_add_test (tc, test_item_shrink);
   tcase_add_test (tc, test_writer_unprocessed);

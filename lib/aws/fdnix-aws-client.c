@@ -11,6 +11,11 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-summary.h"
 
+/* Until an endpoint has answered once, a connection failure is more likely
+ * a wrong URL or a dead server than a passing glitch: give up after this
+ * many attempts instead of waiting out the whole retry policy. */
+#define FIRST_CONTACT_ATTEMPTS 3
+
 struct _FdnixAwsClient {
   const FdnixAwsService       *service;
   gchar                       *region;
@@ -23,6 +28,7 @@ struct _FdnixAwsClient {
   gboolean                     own_http;
   FdnixRetryPolicy            *retry;
   gint64                       clock_offset; /* seconds to add to our clock */
+  gboolean                     answered;     /* the endpoint has sent a response */
   guint                        in_flight;
   gchar                       *requests_counter;
 };
@@ -389,12 +395,25 @@ on_http_done (FdnixHttpClient *http, FdnixHttpRequest *request, FdnixHttpRespons
   gint64 hint_ms = -1;
   guint delay_ms = 0;
 
+  if (http_response != NULL)
+    {
+      client->answered = TRUE;
+      g_debug ("%s: %s %s: HTTP %u in %.0f ms (attempt %u)", call->what, call->method, client->endpoint,
+               http_response->status, http_response->seconds * 1000, call->retry.attempts + 1);
+    }
   if (http_error != NULL)
     {
       error = g_error_copy (http_error);
       if (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED))
         {
           g_prefix_error (&error, "%s: ", call->what);
+          finish (call, NULL, g_steal_pointer (&error));
+          return;
+        }
+      if (!client->answered && call->retry.attempts + 1 >= FIRST_CONTACT_ATTEMPTS)
+        {
+          g_prefix_error (&error, "%s: cannot reach %s (%u attempts; check the endpoint): ",
+                          call->what, client->endpoint, call->retry.attempts + 1);
           finish (call, NULL, g_steal_pointer (&error));
           return;
         }

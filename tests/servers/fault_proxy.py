@@ -57,7 +57,7 @@ class State:
         self.args = args
         self.lock = threading.Lock()
         self.seen = {}
-        self.stats = {"requests": {}, "faults": {}, "forwarded": {}}
+        self.stats = {"requests": {}, "faults": {}, "forwarded": {}, "write_requests": {}}
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.local = threading.local()
 
@@ -171,7 +171,11 @@ class Handler(BaseHTTPRequestHandler):
         body = self.read_body()
         target = (self.headers.get("X-Amz-Target") or "").split(".")[-1] or self.command
         state.count("requests", target)
-        state.record(event="request", target=target, method=self.command, bytes=len(body))
+        entry = {"event": "request", "target": target, "method": self.command, "bytes": len(body)}
+        if args.log_signatures:
+            auth = self.headers.get("Authorization") or ""
+            entry["signature"] = auth.rsplit("Signature=", 1)[-1] if "Signature=" in auth else None
+        state.record(**entry)
         rng = state.rng(body)
         eligible = not args.operations or target in args.operations
         roll = rng.random()
@@ -229,11 +233,24 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(args.slow_seconds)
         status, headers, data = self.forward(body)
         state.count("forwarded", target)
+        if target == "BatchWriteItem" and status == 200:
+            self.count_writes(body, data)
         if eligible and args.corrupt_crc and rng.random() < args.corrupt_crc:
             headers = [(k, str((int(v) + 1) % 2**32) if k.lower() == "x-amz-crc32" else v)
                        for k, v in headers]
             self.fault(target, "corrupt_crc")
         self.send_upstream_reply(status, headers, data)
+
+    def count_writes(self, body, answer):
+        """Counts the write requests a forwarded call applied."""
+        state = self.server.state
+        left = sum(len(v) for v in (json.loads(answer).get("UnprocessedItems") or {}).values())
+        for writes in json.loads(body).get("RequestItems", {}).values():
+            for write in writes:
+                for kind in write:
+                    state.count("write_requests", kind)
+        if left:
+            state.count("write_requests", "unprocessed_by_server", left)
 
     def fault(self, target, kind, **detail):
         self.server.state.count("faults", kind)
@@ -258,8 +275,11 @@ class Handler(BaseHTTPRequestHandler):
         self.fault(target, "unprocessed", taken=n_taken, of=total)
         if kept:
             request["RequestItems"] = kept
-            status, headers, data = self.forward(json.dumps(request).encode("utf-8"))
+            forwarded = json.dumps(request).encode("utf-8")
+            status, headers, data = self.forward(forwarded)
             state.count("forwarded", target)
+            if status == 200:
+                self.count_writes(forwarded, data)
             if status != 200:
                 self.send_upstream_reply(status, headers, data)
                 return
@@ -296,6 +316,8 @@ def main():
     p.add_argument("--only-errors", action="store_true")
     p.add_argument("--operations", default="", help="comma-separated X-Amz-Target operations to disturb")
     p.add_argument("--log", help="JSON lines log of requests and faults")
+    p.add_argument("--log-signatures", action="store_true",
+                   help="log each request's SigV4 signature (for the test that greps program logs for them)")
     args = p.parse_args()
     args.operations = {o for o in args.operations.split(",") if o}
     server = Server(("127.0.0.1", args.port), Handler)
