@@ -51,3 +51,7 @@ EXTRA_DIST += \
 	tests/servers/bedrock-server.py \
 	tests/servers/openai-server.py \
 	$(NULL)
+
+# corpus scale (skipped without FDNIX_CORPUS) and the benchmark script
+TESTS += tests/test-embed-corpus.sh
+EXTRA_DIST += tests/test-embed-corpus.sh bench/embed.sh
