@@ -28,5 +28,5 @@ fuzz-ingest-run: fuzz/fuzz-ingest
 	fuzz/fuzz-ingest -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=20 \
 	  -dict=$(srcdir)/fuzz/ingest.dict fuzz-ingest-corpus \
 	  $(srcdir)/fuzz/corpus/ingest $(srcdir)/tests/data/ingest
-.PHONY: fuzz-ingest-run
 endif
+.PHONY: fuzz-ingest-run

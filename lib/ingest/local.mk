@@ -3,6 +3,7 @@
 # side: stream splitter, entry parser, normalizer and the package reader
 # that joins them (sources feed it, sync consumes its records).
 libfdnix_la_SOURCES += \
+	lib/ingest/fdnix-channel.c lib/ingest/fdnix-channel.h \
 	lib/ingest/fdnix-decoder.c lib/ingest/fdnix-decoder.h \
 	lib/ingest/fdnix-json-scan.h \
 	lib/ingest/fdnix-json-stream.c lib/ingest/fdnix-json-stream.h \
