@@ -44,6 +44,7 @@ EMBED_SHELL_TESTS = \
 	tests/test-embed-bedrock.sh \
 	tests/test-embed-openai.sh \
 	tests/test-embed-s3.sh \
+	tests/test-embed-aws.sh \
 	$(NULL)
 TESTS += $(EMBED_SHELL_TESTS)
 EXTRA_DIST += \

@@ -29,10 +29,10 @@ need jq python3
 export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 export FDNIX_IDF_FILE="$FDNIX_TESTS_SRCDIR/../data/fdnix-offline-idf.tsv.gz"
 export FDNIX_DATA_DIR="$TEST_TMP/data"
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
 dump="$FDNIX_BUILDDIR/tests/fdnix-ingest-dump"
 variant="$FDNIX_TESTS_SRCDIR/corpus/make-variant.py"
-[ -x "$tool" ] || fail "$tool is not built"
+[ -x "$embed_tool" ] || fail "$embed_tool is not built"
 
 # Sync a nix-env document into the table: fdnix-metadata when it can read
 # a file, else the same reader and sync engine through the test drivers.
@@ -44,7 +44,7 @@ sync_corpus () {
     [ -x "$dump" ] || fail "neither fdnix-metadata --input nor $dump"
     "$dump" --records "$1" 2>/dev/null | grep -v '"cpu_s"' >"$TEST_TMP/records.jsonl" \
       || fail "reading $1"
-    "$tool" load "$TEST_TMP/records.jsonl" >/dev/null || fail "syncing $1"
+    "$embed_tool" load "$TEST_TMP/records.jsonl" >/dev/null || fail "syncing $1"
     rm -f "$TEST_TMP/records.jsonl"
   fi
 }
@@ -57,7 +57,7 @@ run_embed () {
 }
 
 verify () {
-  "$tool" verify >"$TEST_TMP/$1.verify" 2>"$TEST_TMP/$1.problems" \
+  "$embed_tool" verify >"$TEST_TMP/$1.verify" 2>"$TEST_TMP/$1.problems" \
     || fail "snapshot after $1: $(head -10 "$TEST_TMP/$1.problems")"
   echo "# $1: $(cat "$TEST_TMP/$1.verify")" >&2
 }
