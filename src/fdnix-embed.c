@@ -11,6 +11,7 @@
 #include "embed/fdnix-objects.h"
 #include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
+#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 
 static const gchar description[] =
@@ -59,6 +60,7 @@ main (int argc, char **argv)
 
   fdnix_program_set_description (program, description);
   fdnix_program_add_settings (program, fdnix_store_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_dynamodb_store_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_objects_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_embedder_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_embed_run_settings, TRUE);

@@ -27,6 +27,7 @@
 #include "ingest/fdnix-sync.h"
 #include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
+#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 #include "embed-verify.h"
 
@@ -123,6 +124,7 @@ main (int argc, char **argv)
 
   fdnix_program_add_entries (program, entries);
   fdnix_program_add_settings (program, fdnix_store_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_dynamodb_store_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_objects_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_embedder_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_embed_run_settings, TRUE);

@@ -44,6 +44,7 @@ EMBED_SHELL_TESTS = \
 	tests/test-embed-bedrock.sh \
 	tests/test-embed-openai.sh \
 	tests/test-embed-s3.sh \
+	tests/test-embed-aws.sh \
 	$(NULL)
 TESTS += $(EMBED_SHELL_TESTS)
 EXTRA_DIST += \
@@ -51,3 +52,7 @@ EXTRA_DIST += \
 	tests/servers/bedrock-server.py \
 	tests/servers/openai-server.py \
 	$(NULL)
+
+# corpus scale (skipped without FDNIX_CORPUS) and the benchmark script
+TESTS += tests/test-embed-corpus.sh
+EXTRA_DIST += tests/test-embed-corpus.sh bench/embed.sh

@@ -10,7 +10,7 @@
 export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 need jq python3 curl
 /usr/bin/python3 -c 'import botocore' 2>/dev/null || skip "python3-botocore is not installed"
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
 records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 server="$FDNIX_TESTS_SRCDIR/servers/bedrock-server.py"
 
@@ -29,7 +29,7 @@ M=1000
 export FDNIX_DATA_DIR="$TEST_TMP/cohere"
 export BEDROCK_MODEL_ID=cohere.embed-english-v3
 python3 "$records" $M >"$TEST_TMP/r1.jsonl"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
 start_bedrock cohere --throttle-every 7
 fdnix-embed -vv --log-format=json --summary-json "$TEST_TMP/s1.json" 2>"$TEST_TMP/cohere.log" \
   || fail "Cohere run: $(grep error "$TEST_TMP/cohere.log" | tail -3)"
@@ -47,7 +47,7 @@ zcat "$FDNIX_DATA_DIR/vector-index/index.json.gz" | jq -e '.vector_dimension == 
   .metadata.model == "cohere.embed-english-v3" and .metadata.embedder == "bedrock"' >/dev/null \
   || fail "index metadata"
 # the stored vectors are the server's for each text (the checker asks again)
-"$tool" verify >"$TEST_TMP/v1.json" 2>"$TEST_TMP/v1.err" || fail "snapshot: $(head -5 "$TEST_TMP/v1.err")"
+"$embed_tool" verify >"$TEST_TMP/v1.json" 2>"$TEST_TMP/v1.err" || fail "snapshot: $(head -5 "$TEST_TMP/v1.err")"
 # no credential in any log line, even at -vv
 grep -q "$AWS_SECRET_ACCESS_KEY" "$TEST_TMP/cohere.log" && fail "the secret key reached the log"
 grep -q "Signature=" "$TEST_TMP/cohere.log" && fail "a signature reached the log"
@@ -62,7 +62,7 @@ check "[ \"\$(jq .counts.embedded $TEST_TMP/s2.json)\" = 0 ]" "the rerun embedde
 export FDNIX_DATA_DIR="$TEST_TMP/titan"
 export BEDROCK_MODEL_ID=amazon.titan-embed-text-v2:0
 python3 "$records" 150 >"$TEST_TMP/r2.jsonl"
-"$tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load"
 start_bedrock titan --throttle-every 25 --latency-ms 5
 fdnix-embed --dimension 256 --summary-json "$TEST_TMP/s3.json" 2>"$TEST_TMP/titan.log" \
   || fail "Titan run: $(tail -3 "$TEST_TMP/titan.log")"
@@ -71,12 +71,12 @@ jq -e ".texts == 150 and .ok == 150 and .requests == 150 + .throttled and .bad_s
   "$TEST_TMP/stats3.json" >/dev/null || fail "Titan: $(cat "$TEST_TMP/stats3.json")"
 zcat "$FDNIX_DATA_DIR/vector-index/index.json.gz" | jq -e '.vector_dimension == 256 and
   .metadata.model == "amazon.titan-embed-text-v2:0@256"' >/dev/null || fail "Titan index metadata"
-"$tool" verify --dimension 256 >/dev/null 2>"$TEST_TMP/v3.err" || fail "Titan snapshot: $(head -5 "$TEST_TMP/v3.err")"
+"$embed_tool" verify --dimension 256 >/dev/null 2>"$TEST_TMP/v3.err" || fail "Titan snapshot: $(head -5 "$TEST_TMP/v3.err")"
 
 # --- a service that keeps failing: bounded retries, exit 1, the old index stays
 export FDNIX_DATA_DIR="$TEST_TMP/titan"
 python3 "$records" 150 --text-changed 0:20 >"$TEST_TMP/r3.jsonl"
-"$tool" load "$TEST_TMP/r3.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r3.jsonl" >/dev/null || fail "load"
 index_before=$(sha256sum <"$FDNIX_DATA_DIR/vector-index/index.json.gz")
 start_bedrock failing --fail-after 0
 printf '[embed]\nmax-attempts=3\n' >"$TEST_TMP/retry.conf"

@@ -11,8 +11,8 @@ export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 export FDNIX_DATA_DIR="$TEST_TMP/data"
 export FDNIX_IDF_FILE="$FDNIX_TESTS_SRCDIR/../data/fdnix-offline-idf.tsv.gz"
 need jq python3
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
-[ -x "$tool" ] || fail "tests/embed-tool is not built"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
+[ -x "$embed_tool" ] || fail "tests/embed-tool is not built"
 records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 
 # --- usage errors: exit 2 with a hint, nothing written
@@ -30,13 +30,13 @@ fdnix-embed --version | grep -q "^fdnix-embed (fdnix) " || fail "--version"
 
 # --- first run: every package
 python3 "$records" 600 >"$TEST_TMP/r1.jsonl"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "loading the fixture"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "loading the fixture"
 fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s1.json" --log-format=json 2>"$TEST_TMP/log1" \
   || fail "first run: $(cat "$TEST_TMP/log1")"
 check "[ \"\$(jq .counts.embedded $TEST_TMP/s1.json)\" = 600 ]" "first run did not embed 600"
 check "[ \"\$(jq .counts.files_written $TEST_TMP/s1.json)\" = 6 ]" "first run: not 6 files"
 check "[ \"\$(jq -r .status $TEST_TMP/s1.json)\" = ok ]" "first run status"
-"$tool" verify >"$TEST_TMP/v1.json" || fail "first snapshot inconsistent"
+"$embed_tool" verify >"$TEST_TMP/v1.json" || fail "first snapshot inconsistent"
 # the index is the documented format
 zcat "$FDNIX_DATA_DIR/vector-index/index.json.gz" | jq -e '
   .version == 1 and .total_vectors == 600 and .vector_dimension == 256 and
@@ -66,11 +66,11 @@ check "[ \"\$before\" = \"\$after\" ]" "second run touched files"
 # --- changes: 25 texts, 30 versions alone, 40 removed, 10 added
 python3 "$records" 600 --text-changed 10:35 --version-changed 200:230 --removed 300:340 --added 10 \
   >"$TEST_TMP/r2.jsonl"
-"$tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "loading the changed fixture"
+"$embed_tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "loading the changed fixture"
 fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s3.json" 2>/dev/null || fail "third run"
 jq -e '.counts.embedded == 35 and .counts.files_compacted > 0 and .counts.index_written == 1' \
   "$TEST_TMP/s3.json" >/dev/null || fail "third run: $(jq -c .counts "$TEST_TMP/s3.json")"
-"$tool" verify >"$TEST_TMP/v3.json" || fail "snapshot after changes inconsistent"
+"$embed_tool" verify >"$TEST_TMP/v3.json" || fail "snapshot after changes inconsistent"
 jq -e '.records == 570 and .vectors == 570' "$TEST_TMP/v3.json" >/dev/null || fail "$(cat "$TEST_TMP/v3.json")"
 # version-only changes kept their vectors under the new id
 zcat "$FDNIX_DATA_DIR"/vectors/*.json.gz | jq -r '.vectors[].id' | grep -q '^pkg00200#1\.4\.2\.1$' \

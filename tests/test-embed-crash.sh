@@ -13,7 +13,7 @@
 export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 export FDNIX_IDF_FILE="$FDNIX_TESTS_SRCDIR/../data/fdnix-offline-idf.tsv.gz"
 need jq python3
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
 records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 seed=${FDNIX_CRASH_SEED:-$$}
 RANDOM=$seed
@@ -27,12 +27,12 @@ python3 "$records" 1200 --text-changed 100:220 --version-changed 400:480 --remov
 
 # start states
 export FDNIX_DATA_DIR="$TEST_TMP/fresh"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load r1"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load r1"
 cp -a "$TEST_TMP/fresh" "$TEST_TMP/changed"
 export FDNIX_DATA_DIR="$TEST_TMP/changed"
 # shellcheck disable=SC2086
 fdnix-embed $embed_args 2>/dev/null || fail "embedding r1"
-"$tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load r2"
+"$embed_tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load r2"
 
 # the reference: one clean run from each start state
 reference () {
@@ -43,7 +43,7 @@ reference () {
   FDNIX_DATA_DIR="$TEST_TMP/ref-$1" fdnix-embed $embed_args 2>"$TEST_TMP/ref-$1.log" \
     || fail "clean run from $1: $(tail -3 "$TEST_TMP/ref-$1.log")"
   echo $(( ($(date +%s%N) - start) / 1000000 )) >"$TEST_TMP/ref-$1.ms"
-  FDNIX_DATA_DIR="$TEST_TMP/ref-$1" "$tool" verify --no-vectors >"$TEST_TMP/ref-$1.json" \
+  FDNIX_DATA_DIR="$TEST_TMP/ref-$1" "$embed_tool" verify --no-vectors >"$TEST_TMP/ref-$1.json" \
     || fail "clean run from $1 is inconsistent"
 }
 reference fresh
@@ -55,7 +55,7 @@ converge_and_compare () {
   # shellcheck disable=SC2086
   FDNIX_DATA_DIR="$dir" fdnix-embed $embed_args 2>"$dir.rerun.log" \
     || fail "$what: the rerun failed: $(tail -3 "$dir.rerun.log")"
-  FDNIX_DATA_DIR="$dir" "$tool" verify >"$dir.json" 2>"$dir.problems" \
+  FDNIX_DATA_DIR="$dir" "$embed_tool" verify >"$dir.json" 2>"$dir.problems" \
     || fail "$what: inconsistent after the rerun: $(head -5 "$dir.problems")"
   for digest in snapshot_digest store_digest; do
     a=$(jq -r .$digest "$TEST_TMP/ref-$state.json")

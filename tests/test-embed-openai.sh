@@ -9,7 +9,7 @@
 printf '[openai]\nmax-texts=32\n' >"$TEST_TMP/fdnix.conf"
 export FDNIX_CONFIG="$TEST_TMP/fdnix.conf"
 need jq python3 curl
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
 records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 key="sk-fdnix-test-$(date +%s%N)"
 
@@ -23,7 +23,7 @@ export OPENAI_BASE_URL="http://127.0.0.1:$port/v1"
 export FDNIX_OPENAI_MODEL=test-embed
 export OPENAI_API_KEY="$key"
 python3 "$records" 500 >"$TEST_TMP/r1.jsonl"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
 
 fdnix-embed -vv --log-format=json --summary-json "$TEST_TMP/s1.json" 2>"$TEST_TMP/run.log" \
   || fail "run: $(grep error "$TEST_TMP/run.log" | tail -3)"
@@ -36,7 +36,7 @@ jq -e '.counts.embedded == 500 and .retries.openai > 0' "$TEST_TMP/s1.json" >/de
   || fail "summary: $(jq -c '.counts, .retries' "$TEST_TMP/s1.json")"
 zcat "$FDNIX_DATA_DIR/vector-index/index.json.gz" | jq -e '.vector_dimension == 384 and
   .metadata.model == "test-embed" and .metadata.embedder == "openai"' >/dev/null || fail "index metadata"
-"$tool" verify >/dev/null 2>"$TEST_TMP/verify.err" \
+"$embed_tool" verify >/dev/null 2>"$TEST_TMP/verify.err" \
   || fail "snapshot: $(head -5 "$TEST_TMP/verify.err")"
 grep -q "$key" "$TEST_TMP/run.log" && fail "the API key reached the log"
 
@@ -55,7 +55,7 @@ grep -q "model 'nope' not found" "$TEST_TMP/model.log" || fail "unknown model: $
 
 # a configured dimension is asked for, and is part of the model id
 export FDNIX_DATA_DIR="$TEST_TMP/sized"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
 fdnix-embed --dimension 64 2>/dev/null || fail "sized run"
 zcat "$FDNIX_DATA_DIR/vector-index/index.json.gz" | jq -e '.vector_dimension == 64 and
   .metadata.model == "test-embed@64"' >/dev/null || fail "sized index metadata"

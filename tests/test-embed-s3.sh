@@ -12,7 +12,7 @@ need jq python3 node
 [ -x /usr/bin/aws ] || skip "the AWS CLI (/usr/bin/aws) is not installed"
 modules=$(node_modules_dir) || skip "npm test servers not installed (npm ci --prefix tests/servers)"
 [ -f "$modules/s3rver/bin/s3rver.js" ] || skip "s3rver is not installed"
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
 records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 
 # s3rver's fixed credentials
@@ -35,7 +35,7 @@ export FDNIX_DATA_DIR="$TEST_TMP/data"
 export S3_BUCKET=$bucket
 export AWS_ENDPOINT_URL_S3=$endpoint
 python3 "$records" 700 >"$TEST_TMP/r1.jsonl"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
 
 fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s1.json" --log-format=text 2>"$TEST_TMP/run1.log" \
   || fail "first run: $(tail -3 "$TEST_TMP/run1.log")"
@@ -57,7 +57,7 @@ check "[ \"\$(sha256sum <$TEST_TMP/first.json.gz | cut -d' ' -f1)\" = \"\$(zcat 
   "the index's sha256 is not the stored file's"
 zcat "$TEST_TMP/first.json.gz" | jq -e '.count == 100 and .dimension == 256 and
   all(.vectors[]; .id == .metadata.packageName + "#" + .metadata.version)' >/dev/null || fail "batch file"
-"$tool" verify >/dev/null 2>"$TEST_TMP/v1.err" || fail "snapshot: $(head -5 "$TEST_TMP/v1.err")"
+"$embed_tool" verify >/dev/null 2>"$TEST_TMP/v1.err" || fail "snapshot: $(head -5 "$TEST_TMP/v1.err")"
 
 # a rerun writes nothing
 fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s2.json" 2>/dev/null || fail "rerun"
@@ -66,7 +66,7 @@ jq -e '.counts.embedded == 0 and .counts.files_written == 0 and .counts.index_wr
 
 # changes: compacted files are replaced and deleted from the bucket
 python3 "$records" 700 --text-changed 0:30 --removed 400:450 >"$TEST_TMP/r2.jsonl"
-"$tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load r2"
+"$embed_tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load r2"
 before=$(keys vectors/)
 fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s3.json" 2>"$TEST_TMP/run3.log" \
   || fail "third run: $(tail -3 "$TEST_TMP/run3.log")"
@@ -76,16 +76,16 @@ s3api get-object --bucket "$bucket" --key vector-index/index.json.gz "$TEST_TMP/
 listed=$(zcat "$TEST_TMP/index2.json.gz" | jq -r '.batch_files[].key' | sort)
 check "[ \"\$listed\" = \"\$(keys vectors/)\" ]" "the bucket holds files the index does not list"
 check "[ \"\$before\" != \"\$(keys vectors/)\" ]" "no file was replaced"
-"$tool" verify >/dev/null 2>"$TEST_TMP/v3.err" || fail "snapshot after changes: $(head -5 "$TEST_TMP/v3.err")"
+"$embed_tool" verify >/dev/null 2>"$TEST_TMP/v3.err" || fail "snapshot after changes: $(head -5 "$TEST_TMP/v3.err")"
 
 # a key prefix keeps everything under it
 export S3_PREFIX=nightly/fdnix
 export FDNIX_DATA_DIR="$TEST_TMP/data2"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
 fdnix-embed --vectors-per-file 300 2>"$TEST_TMP/run4.log" || fail "prefixed run: $(tail -3 "$TEST_TMP/run4.log")"
 check "[ \"\$(keys nightly/fdnix/vectors/ | wc -l)\" = 3 ]" "prefixed files: $(keys nightly/)"
 check "[ \"\$(keys nightly/fdnix/vector-index/)\" = nightly/fdnix/vector-index/index.json.gz ]" "prefixed index"
-"$tool" verify >/dev/null 2>"$TEST_TMP/v4.err" || fail "prefixed snapshot: $(head -5 "$TEST_TMP/v4.err")"
+"$embed_tool" verify >/dev/null 2>"$TEST_TMP/v4.err" || fail "prefixed snapshot: $(head -5 "$TEST_TMP/v4.err")"
 
 # an unknown access key: S3's error, exit 1
 AWS_ACCESS_KEY_ID=AKIDWRONG0000000000 fdnix-embed --log-format=text 2>"$TEST_TMP/auth.log"

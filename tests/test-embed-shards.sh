@@ -9,19 +9,19 @@
 export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 export FDNIX_IDF_FILE="$FDNIX_TESTS_SRCDIR/../data/fdnix-offline-idf.tsv.gz"
 need jq python3
-tool="$FDNIX_BUILDDIR/tests/embed-tool"
+embed_tool="$FDNIX_BUILDDIR/tests/embed-tool"
 records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 args="--vectors-per-file 100 --batch-size 16 --log-format=json"
 
 python3 "$records" 2000 >"$TEST_TMP/r1.jsonl"
 export FDNIX_DATA_DIR="$TEST_TMP/start"
-"$tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
+"$embed_tool" load "$TEST_TMP/r1.jsonl" >/dev/null || fail "load"
 cp -a "$TEST_TMP/start" "$TEST_TMP/single"
 cp -a "$TEST_TMP/start" "$TEST_TMP/sharded"
 
 # shellcheck disable=SC2086
 FDNIX_DATA_DIR="$TEST_TMP/single" fdnix-embed $args 2>"$TEST_TMP/single.log" || fail "single run"
-FDNIX_DATA_DIR="$TEST_TMP/single" "$tool" verify >"$TEST_TMP/single.json" || fail "single run inconsistent"
+FDNIX_DATA_DIR="$TEST_TMP/single" "$embed_tool" verify >"$TEST_TMP/single.json" || fail "single run inconsistent"
 
 export FDNIX_DATA_DIR="$TEST_TMP/sharded"
 pids=""
@@ -49,7 +49,7 @@ fdnix-embed $args --index-only --summary-json "$TEST_TMP/index.json" 2>"$TEST_TM
   || fail "index step: $(tail -3 "$TEST_TMP/index.log")"
 jq -e '.counts.embedded == 0 and .counts.index_written == 1' "$TEST_TMP/index.json" >/dev/null \
   || fail "index step: $(jq -c .counts "$TEST_TMP/index.json")"
-"$tool" verify >"$TEST_TMP/sharded.json" || fail "sharded snapshot inconsistent"
+"$embed_tool" verify >"$TEST_TMP/sharded.json" || fail "sharded snapshot inconsistent"
 for digest in snapshot_digest store_digest; do
   check "[ \"\$(jq -r .$digest $TEST_TMP/single.json)\" = \"\$(jq -r .$digest $TEST_TMP/sharded.json)\" ]" \
     "$digest: the shards' union differs from a single run"

@@ -167,8 +167,8 @@ fdnix_embed_estimate_tokens (const gchar *text)
  * @vector: (array length=dimension): a vector, scaled in place
  * @dimension: its length
  *
- * Scales @vector to unit L2 norm; a zero vector stays zero.  Negative
- * zeros become zeros.
+ * Scales @vector to unit L2 norm (a vector within 1e-4 of it is left as
+ * it is); a zero vector stays zero.  Negative zeros become zeros.
  */
 void
 fdnix_vector_normalize (gfloat *vector, guint dimension)
@@ -177,7 +177,10 @@ fdnix_vector_normalize (gfloat *vector, guint dimension)
 
   for (guint i = 0; i < dimension; i++)
     sum += (gdouble) vector[i] * vector[i];
-  sum = sum > 0 ? 1.0 / sqrt (sum) : 1.0;
+  /* Already unit length (what services return): keep the numbers as the
+   * service sent them; rescaling by 1.00000x would only lengthen every
+   * number written. */
+  sum = sum > 0 && fabs (sum - 1.0) > 2e-4 ? 1.0 / sqrt (sum) : 1.0;
   for (guint i = 0; i < dimension; i++)
     {
       vector[i] = (gfloat) (vector[i] * sum);

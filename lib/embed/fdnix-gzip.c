@@ -7,8 +7,10 @@
 #include "core/fdnix-error.h"
 #include "embed/fdnix-gzip.h"
 
-/* Level 6 is zlib's default: on vector text, level 9 saves ~1% for ~2× CPU. */
-#define GZIP_LEVEL 6
+/* Level 2: on vector text it is 3× faster than zlib's default 6 for files
+ * 12% larger (a 1000-vector file: 40 ms and 534 kB against 135 ms and
+ * 477 kB); compression was the largest cost of an offline run. */
+#define GZIP_LEVEL 2
 #define CHUNK (64 * 1024)
 
 struct _FdnixGzipWriter {

@@ -32,11 +32,31 @@ scale_exact (guint64 m, gint k, gdouble *out)
   return TRUE;
 }
 
+/* Powers of ten from 1e-64 to 1e64 as doubles: exact up to 1e22, which is
+ * where scale_exact() needs them; elsewhere only used to estimate. */
+#define POW10_MIN (-64)
+#define POW10_MAX 64
+static gdouble pow10_table[POW10_MAX - POW10_MIN + 1];
+
+static gpointer
+init_pow10 (gpointer data)
+{
+  for (gint i = POW10_MIN; i <= POW10_MAX; i++)
+    pow10_table[i - POW10_MIN] = i >= 0 && i <= 22 ? pow10_exact[i] : pow (10.0, i);
+  return NULL;
+}
+
+static inline gdouble
+pow10_of (gint i)
+{
+  return pow10_table[CLAMP (i, POW10_MIN, POW10_MAX) - POW10_MIN];
+}
+
 static gsize
 write_decimal (gboolean negative, guint64 m, gint k, gchar *out)
 {
   gchar digits[24];
-  gsize n, pos = 0;
+  gsize n = 0, pos = 0;
   gint point;
 
   while (m != 0 && m % 10 == 0)
@@ -44,7 +64,14 @@ write_decimal (gboolean negative, guint64 m, gint k, gchar *out)
       m /= 10;
       k--;
     }
-  n = (gsize) g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, m);
+  /* the digits of m, most significant first */
+  do
+    {
+      digits[sizeof digits - 1 - n++] = (gchar) ('0' + m % 10);
+      m /= 10;
+    }
+  while (m != 0);
+  memmove (digits, digits + sizeof digits - n, n);
   if (negative)
     out[pos++] = '-';
   point = (gint) n - k;  /* digits before the decimal point */
@@ -89,12 +116,29 @@ write_decimal (gboolean negative, guint64 m, gint k, gchar *out)
   return pos;
 }
 
+static gboolean
+reads_back (gboolean negative, guint64 m, gint k, gfloat value, gchar *out, gsize *out_length)
+{
+  gdouble back;
+
+  if (scale_exact (m, k, &back))
+    {
+      if ((gfloat) back != fabsf (value))
+        return FALSE;
+      *out_length = write_decimal (negative, m, k, out);
+      return TRUE;
+    }
+  /* outside the exact range (tiny or huge numbers): ask strtod */
+  *out_length = write_decimal (negative, m, k, out);
+  return (gfloat) g_ascii_strtod (out, NULL) == value;
+}
+
 /**
  * fdnix_float_format:
  * @value: a float
  * @out: room for FDNIX_FLOAT_TEXT_MAX characters
  *
- * Writes the shortest decimal of at most 9 significant digits that
+ * Writes the shortest decimal of 6 to 9 significant digits that
  * fdnix_float_parse() (and any correctly rounding parser followed by a
  * cast to float32) reads back as @value.  Not-a-number and infinities,
  * which no embedder may return, are written as 0.
@@ -104,8 +148,12 @@ write_decimal (gboolean negative, guint64 m, gint k, gchar *out)
 gsize
 fdnix_float_format (gfloat value, gchar out[FDNIX_FLOAT_TEXT_MAX])
 {
+  static GOnce once = G_ONCE_INIT;
   gdouble d = fabs ((gdouble) value);
-  gint e;
+  gboolean negative = value < 0;
+  guint64 m9;
+  gint e, e2, k9;
+  gsize length;
 
   if (!isfinite (value) || value == 0)
     {
@@ -113,37 +161,32 @@ fdnix_float_format (gfloat value, gchar out[FDNIX_FLOAT_TEXT_MAX])
       out[1] = '\0';
       return 1;
     }
-  /* e: the decimal exponent of the leading digit (log10 may be off by one) */
-  e = (gint) floor (log10 (d));
-  for (gint tries = 0; tries < 3; tries++)
+  g_once (&once, init_pow10, NULL);
+  /* e: the decimal exponent of the leading digit, from the binary one */
+  frexp (d, &e2);
+  e = (gint) floor ((e2 - 1) * 0.30102999566398120);
+  while (d >= pow10_of (e + 1))
+    e++;
+  while (d < pow10_of (e))
+    e--;
+  /* nine significant digits always read back as the same float32 ... */
+  k9 = 8 - e;
+  m9 = (guint64) llround (k9 >= 0 ? d * pow10_of (k9) : d / pow10_of (-k9));
+  if (m9 >= G_GUINT64_CONSTANT (1000000000))
     {
-      gdouble scaled = d * pow (10.0, 8 - e);
-
-      if (scaled >= 1e9)
-        e++;
-      else if (scaled < 1e8)
-        e--;
-      else
-        break;
+      k9--;
+      m9 = (m9 + 5) / 10;
     }
-  for (gint p = 6; p <= 9; p++)
+  /* ... but fewer often do (services send 6 or 7) */
+  for (gint p = 6; p <= 8; p++)
     {
-      gint k = p - 1 - e;
-      guint64 m = (guint64) llround (k >= 0 ? d * pow (10.0, k) : d / pow (10.0, -k));
-      gdouble back;
-      gsize n;
+      guint64 divisor = (guint64) pow10_exact[9 - p];
+      guint64 m = (m9 + divisor / 2) / divisor;
 
-      if (p < 9 && scale_exact (m, k, &back))
-        {
-          if ((gfloat) back != (gfloat) d)
-            continue;
-          return write_decimal (value < 0, m, k, out);
-        }
-      n = write_decimal (value < 0, m, k, out);
-      if (p == 9 || (gfloat) g_ascii_strtod (out, NULL) == value)
-        return n;
+      if (reads_back (negative, m, k9 - (9 - p), value, out, &length))
+        return length;
     }
-  g_assert_not_reached ();
+  return write_decimal (negative, m9, k9, out);
 }
 
 /**

@@ -73,8 +73,9 @@ _cache = {}
 _cache_lock = threading.Lock()
 
 
-def vector(text, dimension, seed, input_type=""):
-    """Deterministic unit-length vector for a text (rounded to 6 digits)."""
+def vector_json(text, dimension, seed, input_type=""):
+    """A deterministic unit-length vector for a text, rounded to 6 digits,
+    as JSON text (cached: the benchmark measures the client, not this)."""
     key = (seed, input_type, text, dimension)
     with _cache_lock:
         cached = _cache.get(key)
@@ -84,11 +85,11 @@ def vector(text, dimension, seed, input_type=""):
     rng = random.Random(int.from_bytes(digest, "big"))
     out = [rng.random() - 0.5 for _ in range(dimension)]
     norm = sum(x * x for x in out) ** 0.5
-    out = [round(x / norm, 6) for x in out]
+    encoded = "[" + ",".join("%.6f" % (x / norm) for x in out) + "]"
     with _cache_lock:
         if len(_cache) < 200000:
-            _cache[key] = out
-    return out
+            _cache[key] = encoded
+    return encoded
 
 
 def verify_signature(handler, body, secret, token):
@@ -136,7 +137,10 @@ def make_handler(options, stats):
                 sys.stderr.write("bedrock-server: " + (fmt % args) + "\n")
 
         def reply(self, status, payload, error_type=None):
-            data = json.dumps(payload, separators=(",", ":")).encode()
+            self.reply_text(status, json.dumps(payload, separators=(",", ":")), error_type)
+
+        def reply_text(self, status, text, error_type=None):
+            data = text.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
@@ -221,15 +225,14 @@ def make_handler(options, stats):
                 self.error(number, 400, "ValidationException", "Malformed input request: " + problem)
                 return
             dimension = COHERE_DIMENSIONS[model]
-            vectors = [vector(t, dimension, options.seed, input_type) for t in texts]
+            vectors = "[" + ",".join(vector_json(t, dimension, options.seed, input_type) for t in texts) + "]"
             stats.add("texts", len(texts))
             stats.add("ok")
+            head = '{"id":"r%d","texts":%s,' % (number, json.dumps(texts))
             if number % 2 or request.get("embedding_types"):
-                self.reply(200, {"id": "r%d" % number, "texts": texts,
-                                 "embeddings": {"float": vectors}, "response_type": "embeddings_by_type"})
+                self.reply_text(200, head + '"embeddings":{"float":' + vectors + '},"response_type":"embeddings_by_type"}')
             else:
-                self.reply(200, {"id": "r%d" % number, "texts": texts, "embeddings": vectors,
-                                 "response_type": "embeddings_floats"})
+                self.reply_text(200, head + '"embeddings":' + vectors + ',"response_type":"embeddings_floats"}')
 
         def titan(self, number, request):
             text = request.get("inputText")
@@ -240,8 +243,8 @@ def make_handler(options, stats):
                 return
             stats.add("texts")
             stats.add("ok")
-            self.reply(200, {"embedding": vector(text, dimension, options.seed),
-                             "inputTextTokenCount": max(1, len(text) // 4)})
+            self.reply_text(200, '{"embedding":%s,"inputTextTokenCount":%d}'
+                            % (vector_json(text, dimension, options.seed), max(1, len(text) // 4)))
 
     return Handler
 
