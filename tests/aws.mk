@@ -19,3 +19,41 @@ tests_check_sigv4_CFLAGS = $(TEST_CFLAGS)
 tests_check_sigv4_LDADD = $(TEST_LDADD)
 TESTS += tests/check-sigv4
 endif
+
+# Run by tests/test-dynamodb-store.sh against dynalite and DynamoDB Local.
+if HAVE_CHECK
+check_PROGRAMS += tests/check-dynamodb-store
+tests_check_dynamodb_store_SOURCES = tests/check-dynamodb-store.c
+tests_check_dynamodb_store_CFLAGS = $(TEST_CFLAGS)
+tests_check_dynamodb_store_LDADD = $(TEST_LDADD)
+endif
+
+TESTS += tests/test-dynamodb-store.sh
+EXTRA_DIST += \
+	tests/aws-servers.sh \
+	tests/test-dynamodb-store.sh \
+	tests/servers/dynalite-local.js \
+	tests/servers/make_sigv4_vectors.py \
+	$(NULL)
+
+# A signed request from the command line, for the server-side tests.
+check_PROGRAMS += tests/fdnix-aws-call
+tests_fdnix_aws_call_SOURCES = tests/fdnix-aws-call.c
+tests_fdnix_aws_call_CFLAGS = $(AM_CFLAGS)
+tests_fdnix_aws_call_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check-aws
+tests_check_aws_SOURCES = tests/check-aws.c $(AWS_TEST_HTTPD)
+tests_check_aws_CFLAGS = $(TEST_CFLAGS)
+tests_check_aws_LDADD = $(TEST_LDADD)
+TESTS += tests/check-aws
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check-aws-credentials
+tests_check_aws_credentials_SOURCES = tests/check-aws-credentials.c $(AWS_TEST_HTTPD)
+tests_check_aws_credentials_CFLAGS = $(TEST_CFLAGS)
+tests_check_aws_credentials_LDADD = $(TEST_LDADD)
+TESTS += tests/check-aws-credentials
+endif

@@ -440,8 +440,9 @@ on_http_done (FdnixHttpClient *http, FdnixHttpRequest *request, FdnixHttpRespons
           if (fdnix_http_parse_date (fdnix_http_response_get_header (http_response, "date"), &server_time))
             {
               client->clock_offset = server_time - g_get_real_time () / G_USEC_PER_SEC;
-              g_warning ("%s: the clock is %+" G_GINT64_FORMAT " s off the service's; "
-                         "signing with the service's time", call->what, -client->clock_offset);
+              g_warning ("%s: the local clock is %" G_GINT64_FORMAT " s %s the service's; "
+                         "signing with the service's time", call->what, ABS (client->clock_offset),
+                         client->clock_offset > 0 ? "behind" : "ahead of");
               call->skew_retried = TRUE;
               attempt (call);
               return;

@@ -8,5 +8,7 @@ libfdnix_la_SOURCES += \
 	lib/aws/fdnix-aws-credentials.c lib/aws/fdnix-aws-credentials.h \
 	lib/aws/fdnix-aws-error.c lib/aws/fdnix-aws-error.h \
 	lib/aws/fdnix-aws-profile.c lib/aws/fdnix-aws-profile.h \
+	lib/aws/fdnix-dynamodb.c lib/aws/fdnix-dynamodb.h \
+	lib/aws/fdnix-dynamodb-io.c \
 	lib/aws/fdnix-sigv4.c lib/aws/fdnix-sigv4.h \
 	$(NULL)

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "core/fdnix-program.h"
+#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-sqlite-store.h"
 #include "store/fdnix-store-factory.h"
 
@@ -30,6 +31,8 @@ sqlite_path (FdnixConfig *config)
 /**
  * fdnix_store_new_from_config:
  * @config: a configuration with fdnix_store_settings and the common settings
+ *   (and, for DynamoDB, fdnix_dynamodb_store_settings, fdnix_aws_settings,
+ *   fdnix_http_settings and fdnix_retry_settings)
  * @error: return location for an error
  *
  * Returns: (transfer full) (nullable): the configured store, opened.
@@ -37,7 +40,12 @@ sqlite_path (FdnixConfig *config)
 FdnixStore *
 fdnix_store_new_from_config (FdnixConfig *config, GError **error)
 {
-  g_autofree gchar *path = sqlite_path (config);
+  g_autofree gchar *path = NULL;
+
+  /* dynamodb.table (DYNAMODB_TABLE) selects DynamoDB, as in the original */
+  if (fdnix_dynamodb_store_is_configured (config))
+    return FDNIX_STORE (fdnix_dynamodb_store_new (config, error));
+  path = sqlite_path (config);
 
   return FDNIX_STORE (fdnix_sqlite_store_open (path, error));
 }

@@ -6,3 +6,9 @@ libfdnix_la_SOURCES += \
 	lib/store/fdnix-store.c lib/store/fdnix-store.h \
 	lib/store/fdnix-store-factory.c lib/store/fdnix-store-factory.h \
 	$(NULL)
+
+# DynamoDB back end (helper "aws"): chosen when dynamodb.table / DYNAMODB_TABLE is set.
+libfdnix_la_SOURCES += \
+	lib/store/fdnix-dynamodb-item.c lib/store/fdnix-dynamodb-item.h \
+	lib/store/fdnix-dynamodb-store.c lib/store/fdnix-dynamodb-store.h \
+	$(NULL)

@@ -1,0 +1,490 @@
+/* fdnix-dynamodb.c: DynamoDB calls, attribute values, tables. */
+#include "config.h"
+
+#include <string.h>
+
+#include "aws/fdnix-dynamodb.h"
+#include "core/fdnix-cancel.h"
+#include "core/fdnix-error.h"
+#include "core/fdnix-json.h"
+
+#define TARGET_PREFIX "DynamoDB_20120810."
+#define CONTENT_TYPE "application/x-amz-json-1.0"
+
+static GPtrArray *
+protocol_headers (const gchar *operation)
+{
+  GPtrArray *headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
+  g_autofree gchar *target = g_strconcat (TARGET_PREFIX, operation, NULL);
+
+  g_ptr_array_add (headers, fdnix_http_header_new ("Content-Type", CONTENT_TYPE));
+  g_ptr_array_add (headers, fdnix_http_header_new ("X-Amz-Target", target));
+  return headers;
+}
+
+/**
+ * fdnix_dynamodb_submit:
+ * @client: a DynamoDB client
+ * @operation: "BatchWriteItem", "Scan", ...
+ * @body: the JSON request
+ * @accept_errors: (nullable): error codes to deliver as responses
+ * @done: called with the outcome (see fdnix_aws_client_submit())
+ * @user_data: passed to @done
+ */
+void
+fdnix_dynamodb_submit (FdnixAwsClient *client, const gchar *operation, GBytes *body,
+                       const gchar *const *accept_errors, FdnixAwsDoneFunc done, gpointer user_data)
+{
+  g_autoptr(GPtrArray) headers = protocol_headers (operation);
+  FdnixAwsRequest request = { 0 };
+
+  request.operation = operation;
+  request.method = "POST";
+  request.path = "/";
+  request.headers = headers;
+  request.body = body;
+  request.check_crc32 = TRUE;
+  request.accept_errors = accept_errors;
+  fdnix_aws_client_submit (client, &request, done, user_data);
+}
+
+/**
+ * fdnix_dynamodb_parse_response:
+ * @response: a DynamoDB response
+ * @operation: for the message
+ * @error: return location for FDNIX_ERROR_INVALID_DATA
+ *
+ * Returns: (transfer full) (nullable): the JSON document of the response.
+ */
+JsonNode *
+fdnix_dynamodb_parse_response (FdnixAwsResponse *response, const gchar *operation, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+  const gchar *text = response->body != NULL ? g_bytes_get_data (response->body, &length) : NULL;
+  JsonNode *root;
+
+  if (text == NULL || length == 0)
+    text = "{}", length = 2;
+  if (!json_parser_load_from_data (parser, text, length, &local_error) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                   "DynamoDB %s: the response is not a JSON object%s%s", operation,
+                   local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+typedef struct {
+  gboolean          done;
+  FdnixAwsResponse *response;
+  GError           *error;
+} CallState;
+
+static void
+on_call_done (FdnixAwsClient *client, FdnixAwsResponse *response, const GError *error, gpointer user_data)
+{
+  CallState *state = user_data;
+
+  state->done = TRUE;
+  state->response = response;
+  if (error != NULL)
+    state->error = g_error_copy (error);
+}
+
+/**
+ * fdnix_dynamodb_call:
+ * @client: a DynamoDB client
+ * @operation: "DescribeTable", ...
+ * @body: the JSON request
+ * @accept_errors: (nullable): error codes that are an answer, not a failure
+ * @out_result: (out) (transfer full) (optional): the JSON response (for an
+ *   accepted error, its error document)
+ * @out_error_code: (out) (transfer full) (optional): the accepted error
+ *   code, or NULL on success
+ * @error: return location for the final error
+ *
+ * One call with retries, waiting for it.
+ *
+ * Returns: FALSE when the call failed.
+ */
+gboolean
+fdnix_dynamodb_call (FdnixAwsClient *client, const gchar *operation, const gchar *body,
+                     const gchar *const *accept_errors, JsonNode **out_result,
+                     gchar **out_error_code, GError **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(FdnixAwsResponse) response = NULL;
+  g_autoptr(GError) run_error = NULL;
+  CallState state = { 0 };
+
+  fdnix_dynamodb_submit (client, operation, bytes, accept_errors, on_call_done, &state);
+  if (!fdnix_aws_client_run (client, &state.done, &run_error) && !state.done)
+    {
+      g_propagate_error (error, g_steal_pointer (&run_error));
+      return FALSE;
+    }
+  if (state.error != NULL)
+    {
+      g_propagate_error (error, state.error);
+      return FALSE;
+    }
+  response = state.response;
+  if (out_error_code != NULL)
+    *out_error_code = g_strdup (response->error_code);
+  if (out_result != NULL)
+    {
+      *out_result = fdnix_dynamodb_parse_response (response, operation, error);
+      if (*out_result == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fdnix_dynamodb_append_value:
+ * @out: where to write
+ * @node: a JSON value
+ *
+ * Writes @node as a DynamoDB AttributeValue.
+ */
+void
+fdnix_dynamodb_append_value (GString *out, JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (out, "{\"NULL\":true}");
+      break;
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+        if (type == G_TYPE_STRING)
+          {
+            g_string_append (out, "{\"S\":");
+            fdnix_json_append_string (out, json_node_get_string (node));
+            g_string_append_c (out, '}');
+          }
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "{\"BOOL\":true}" : "{\"BOOL\":false}");
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "{\"N\":\"%" G_GINT64_FORMAT "\"}", json_node_get_int (node));
+        else
+          {
+            gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+            g_string_append_printf (out, "{\"N\":\"%s\"}",
+                                    g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+          }
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        g_string_append (out, "{\"L\":[");
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            fdnix_dynamodb_append_value (out, json_array_get_element (array, i));
+          }
+        g_string_append (out, "]}");
+        break;
+      }
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const gchar *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append (out, "{\"M\":{");
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            fdnix_json_append_string (out, name);
+            g_string_append_c (out, ':');
+            fdnix_dynamodb_append_value (out, member);
+          }
+        g_string_append (out, "}}");
+        break;
+      }
+    default:
+      g_string_append (out, "{\"NULL\":true}");
+    }
+}
+
+/**
+ * fdnix_dynamodb_append_item:
+ * @out: where to write
+ * @object: a plain JSON object
+ *
+ * Writes @object as a DynamoDB item (a map of attribute values), leaving
+ * out null members: an absent attribute is DynamoDB's null.
+ */
+void
+fdnix_dynamodb_append_item (GString *out, JsonObject *object)
+{
+  JsonObjectIter iter;
+  const gchar *name;
+  JsonNode *member;
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      if (JSON_NODE_HOLDS_NULL (member))
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      fdnix_json_append_string (out, name);
+      g_string_append_c (out, ':');
+      fdnix_dynamodb_append_value (out, member);
+    }
+  g_string_append_c (out, '}');
+}
+
+/**
+ * fdnix_dynamodb_append_key:
+ * @out: where to write
+ * @hash_name: partition key attribute
+ * @hash_value: its (string) value
+ * @range_name: (nullable): sort key attribute
+ * @range_value: (nullable): its (string) value
+ *
+ * Writes a Key map of string keys.
+ */
+void
+fdnix_dynamodb_append_key (GString *out, const gchar *hash_name, const gchar *hash_value,
+                           const gchar *range_name, const gchar *range_value)
+{
+  g_string_append_c (out, '{');
+  fdnix_json_append_string (out, hash_name);
+  g_string_append (out, ":{\"S\":");
+  fdnix_json_append_string (out, hash_value);
+  g_string_append_c (out, '}');
+  if (range_name != NULL)
+    {
+      g_string_append_c (out, ',');
+      fdnix_json_append_string (out, range_name);
+      g_string_append (out, ":{\"S\":");
+      fdnix_json_append_string (out, range_value);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, '}');
+}
+
+static JsonNode *
+number_node (const gchar *text)
+{
+  gchar *end = NULL;
+  gint64 i;
+
+  if (text == NULL)
+    return json_node_init_null (json_node_alloc ());
+  i = g_ascii_strtoll (text, &end, 10);
+  if (end != text && *end == '\0')
+    return json_node_init_int (json_node_alloc (), i);
+  return json_node_init_double (json_node_alloc (), g_ascii_strtod (text, NULL));
+}
+
+/**
+ * fdnix_dynamodb_value_to_json:
+ * @value: a DynamoDB AttributeValue
+ *
+ * Returns: (transfer full): the plain JSON value (S → string, N → number,
+ *   BOOL, NULL, L/SS/NS → array, M → object; B stays base64 text).
+ */
+JsonNode *
+fdnix_dynamodb_value_to_json (JsonNode *value)
+{
+  JsonObject *o;
+  JsonObjectIter iter;
+  const gchar *type;
+  JsonNode *inner;
+
+  if (value == NULL || !JSON_NODE_HOLDS_OBJECT (value))
+    return json_node_init_null (json_node_alloc ());
+  o = json_node_get_object (value);
+  json_object_iter_init (&iter, o);
+  if (!json_object_iter_next (&iter, &type, &inner))
+    return json_node_init_null (json_node_alloc ());
+  if (g_str_equal (type, "S") || g_str_equal (type, "B"))
+    return json_node_init_string (json_node_alloc (), json_node_get_string (inner));
+  if (g_str_equal (type, "N"))
+    return number_node (json_node_get_string (inner));
+  if (g_str_equal (type, "BOOL"))
+    return json_node_init_boolean (json_node_alloc (), json_node_get_boolean (inner));
+  if (g_str_equal (type, "M") && JSON_NODE_HOLDS_OBJECT (inner))
+    {
+      JsonObject *m = fdnix_dynamodb_item_to_object (json_node_get_object (inner));
+      JsonNode *node = json_node_init_object (json_node_alloc (), m);
+      json_object_unref (m);
+      return node;
+    }
+  if ((g_str_equal (type, "L") || g_str_equal (type, "SS") || g_str_equal (type, "NS") ||
+       g_str_equal (type, "BS")) && JSON_NODE_HOLDS_ARRAY (inner))
+    {
+      JsonArray *in = json_node_get_array (inner);
+      JsonArray *array = json_array_sized_new (json_array_get_length (in));
+      JsonNode *node;
+      for (guint i = 0; i < json_array_get_length (in); i++)
+        {
+          JsonNode *element = json_array_get_element (in, i);
+          if (g_str_equal (type, "L"))
+            json_array_add_element (array, fdnix_dynamodb_value_to_json (element));
+          else if (g_str_equal (type, "NS"))
+            json_array_add_element (array, number_node (json_node_get_string (element)));
+          else
+            json_array_add_element (array, json_node_copy (element));
+        }
+      node = json_node_init_array (json_node_alloc (), array);
+      json_array_unref (array);
+      return node;
+    }
+  return json_node_init_null (json_node_alloc ());
+}
+
+/**
+ * fdnix_dynamodb_item_to_object:
+ * @item: a DynamoDB item (name → AttributeValue)
+ *
+ * Returns: (transfer full): the plain JSON object.
+ */
+JsonObject *
+fdnix_dynamodb_item_to_object (JsonObject *item)
+{
+  JsonObject *object = json_object_new ();
+  JsonObjectIter iter;
+  const gchar *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, item);
+  while (json_object_iter_next (&iter, &name, &value))
+    json_object_set_member (object, name, fdnix_dynamodb_value_to_json (value));
+  return object;
+}
+
+/**
+ * fdnix_dynamodb_describe_table:
+ * @client: a DynamoDB client
+ * @table: the table name
+ * @out_table: (out) (transfer full) (nullable): the TableDescription, or
+ *   NULL when the table does not exist
+ * @error: return location for an error
+ *
+ * Returns: FALSE when the call failed.
+ */
+gboolean
+fdnix_dynamodb_describe_table (FdnixAwsClient *client, const gchar *table, JsonObject **out_table,
+                               GError **error)
+{
+  static const gchar *const accept[] = { "ResourceNotFoundException", NULL };
+  g_autoptr(GString) body = g_string_new ("{");
+  g_autoptr(JsonNode) result = NULL;
+  g_autofree gchar *code = NULL;
+  JsonObject *root;
+
+  fdnix_json_member_string (body, "TableName", table);
+  g_string_append_c (body, '}');
+  if (!fdnix_dynamodb_call (client, "DescribeTable", body->str, accept, &result, &code, error))
+    return FALSE;
+  *out_table = NULL;
+  if (code != NULL)
+    return TRUE;
+  root = json_node_get_object (result);
+  if (json_object_has_member (root, "Table") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "Table")))
+    *out_table = json_object_ref (json_object_get_object_member (root, "Table"));
+  return TRUE;
+}
+
+static gboolean
+wait_tick (FdnixAwsClient *client, guint ms, GError **error)
+{
+  g_usleep (ms * 1000);
+  return fdnix_cancel_check (error);
+}
+
+/**
+ * fdnix_dynamodb_create_table:
+ * @client: a DynamoDB client
+ * @table: the table name
+ * @hash_key: partition key attribute (type S)
+ * @range_key: (nullable): sort key attribute (type S)
+ * @timeout_s: how long to wait for ACTIVE
+ * @error: return location for an error
+ *
+ * Creates an on-demand (PAY_PER_REQUEST) table unless it exists, then waits
+ * until it is ACTIVE.
+ *
+ * Returns: FALSE when creation failed or the table did not become active.
+ */
+gboolean
+fdnix_dynamodb_create_table (FdnixAwsClient *client, const gchar *table, const gchar *hash_key,
+                             const gchar *range_key, guint timeout_s, GError **error)
+{
+  static const gchar *const accept[] = { "ResourceInUseException", NULL };
+  g_autoptr(GString) body = g_string_new ("{");
+  g_autofree gchar *code = NULL;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  fdnix_json_member_string (body, "TableName", table);
+  fdnix_json_member (body, "AttributeDefinitions");
+  g_string_append_printf (body, "[{\"AttributeName\":");
+  fdnix_json_append_string (body, hash_key);
+  g_string_append (body, ",\"AttributeType\":\"S\"}");
+  if (range_key != NULL)
+    {
+      g_string_append (body, ",{\"AttributeName\":");
+      fdnix_json_append_string (body, range_key);
+      g_string_append (body, ",\"AttributeType\":\"S\"}");
+    }
+  g_string_append (body, "]");
+  fdnix_json_member (body, "KeySchema");
+  g_string_append (body, "[{\"AttributeName\":");
+  fdnix_json_append_string (body, hash_key);
+  g_string_append (body, ",\"KeyType\":\"HASH\"}");
+  if (range_key != NULL)
+    {
+      g_string_append (body, ",{\"AttributeName\":");
+      fdnix_json_append_string (body, range_key);
+      g_string_append (body, ",\"KeyType\":\"RANGE\"}");
+    }
+  g_string_append (body, "]");
+  fdnix_json_member_string (body, "BillingMode", "PAY_PER_REQUEST");
+  g_string_append_c (body, '}');
+  if (!fdnix_dynamodb_call (client, "CreateTable", body->str, accept, NULL, &code, error))
+    return FALSE;
+  if (code == NULL)
+    g_message ("DynamoDB table %s created (on-demand capacity)", table);
+  for (;;)
+    {
+      g_autoptr(JsonObject) description = NULL;
+      const gchar *status;
+
+      if (!fdnix_dynamodb_describe_table (client, table, &description, error))
+        return FALSE;
+      status = description != NULL
+                 ? json_object_get_string_member_with_default (description, "TableStatus", "")
+                 : "";
+      if (g_str_equal (status, "ACTIVE"))
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_TIMEOUT,
+                       "DynamoDB table %s is not ACTIVE after %u s (status %s)", table, timeout_s,
+                       *status != '\0' ? status : "unknown");
+          return FALSE;
+        }
+      if (!wait_tick (client, 250, error))
+        return FALSE;
+    }
+}

@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy for the AWS tests (standard library only).
+
+Sits between a program and a real server (dynalite, DynamoDB Local, s3rver,
+...) and, at configurable rates, answers in the service's stead with the
+failures a client must survive:
+
+  --throttle R      400 ThrottlingException / ProvisionedThroughputExceededException
+  --server-error R  500 InternalServerError / 503 ServiceUnavailable
+  --drop R          closes the connection without an answer (half the time
+                    before forwarding, half after: the request may have
+                    been applied, as in real life)
+  --slow R          delays the answer by --slow-seconds (forwarded normally)
+  --unprocessed R   BatchWriteItem only: takes some write requests out of the
+                    call, forwards the rest, and returns the ones taken out as
+                    UnprocessedItems
+  --corrupt-crc R   forwards, then damages the x-amz-crc32 header
+  --only-errors     every request fails (throttling or 5xx)
+
+Rates are probabilities per request.  Decisions are drawn from a generator
+seeded with --seed, the request body and how often that body was seen, so
+a run sees the same faults whatever the timing.  Faults apply to the
+operations listed in --operations (X-Amz-Target suffixes, default all).
+
+Every request and every injection is logged as a JSON line to --log, and
+GET /__fault_proxy/stats answers the counts so far (requests per
+operation, faults per kind).
+"""
+
+import argparse
+import hashlib
+import http.client
+import json
+import random
+import threading
+import time
+import urllib.parse
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+              "te", "trailers", "transfer-encoding", "upgrade"}
+
+THROTTLE_BODIES = [
+    ("ThrottlingException", "Rate of requests exceeds the allowed throughput."),
+    ("ProvisionedThroughputExceededException",
+     "The level of configured provisioned throughput for the table was exceeded."),
+]
+SERVER_BODIES = [
+    (500, "InternalServerError", "Internal server error"),
+    (503, "ServiceUnavailable", "The service is unavailable. Please try again shortly."),
+]
+
+
+class State:
+    def __init__(self, args):
+        self.args = args
+        self.lock = threading.Lock()
+        self.seen = {}
+        self.stats = {"requests": {}, "faults": {}, "forwarded": {}}
+        self.log = open(args.log, "a", buffering=1) if args.log else None
+        self.local = threading.local()
+
+    def rng(self, body):
+        digest = hashlib.sha256(body).hexdigest()
+        with self.lock:
+            n = self.seen.get(digest, 0)
+            self.seen[digest] = n + 1
+        return random.Random("%s:%s:%d" % (self.args.seed, digest, n))
+
+    def count(self, group, key, n=1):
+        with self.lock:
+            self.stats[group][key] = self.stats[group].get(key, 0) + n
+
+    def record(self, **entry):
+        entry["time"] = round(time.time(), 3)
+        if self.log:
+            with self.lock:
+                self.log.write(json.dumps(entry, sort_keys=True) + "\n")
+
+    def upstream(self):
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            u = urllib.parse.urlsplit(self.args.upstream)
+            cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
+            conn = cls(u.hostname, u.port, timeout=120)
+            self.local.conn = conn
+        return conn
+
+    def reset_upstream(self):
+        conn = getattr(self.local, "conn", None)
+        if conn is not None:
+            conn.close()
+        self.local.conn = None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fdnix-fault-proxy"
+
+    def log_message(self, fmt, *args):  # quiet: the JSON log says it all
+        pass
+
+    # -- plumbing
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def reply(self, status, body, headers=()):
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def reply_error(self, status, code, message, kind):
+        body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#" + code,
+                           "message": message})
+        self.reply(status, body, [("Content-Type", "application/x-amz-json-1.0"),
+                                  ("x-amzn-ErrorType", code)])
+
+    def forward(self, body):
+        state = self.server.state
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers["Content-Length"] = str(len(body))
+        for attempt in (1, 2):
+            conn = state.upstream()
+            try:
+                conn.request(self.command, self.path, body=body, headers=headers)
+                resp = conn.getresponse()
+                data = resp.read()
+                return resp.status, [(k, v) for k, v in resp.getheaders()
+                                     if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"], data
+            except (http.client.HTTPException, OSError):
+                # the upstream closed an idle keep-alive connection: reconnect once
+                state.reset_upstream()
+                if attempt == 2:
+                    raise
+
+    def send_upstream_reply(self, status, headers, data):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    # -- requests
+
+    def do_GET(self):
+        if self.path == "/__fault_proxy/stats":
+            with self.server.state.lock:
+                data = json.dumps(self.server.state.stats, sort_keys=True)
+            self.reply(200, data, [("Content-Type", "application/json")])
+            return
+        self.handle_request()
+
+    def do_POST(self):
+        self.handle_request()
+
+    do_PUT = do_POST
+    do_DELETE = do_POST
+    do_HEAD = do_GET
+
+    def handle_request(self):
+        state = self.server.state
+        args = state.args
+        body = self.read_body()
+        target = (self.headers.get("X-Amz-Target") or "").split(".")[-1] or self.command
+        state.count("requests", target)
+        state.record(event="request", target=target, method=self.command, bytes=len(body))
+        rng = state.rng(body)
+        eligible = not args.operations or target in args.operations
+        roll = rng.random()
+
+        if eligible and args.only_errors:
+            if rng.random() < 0.5:
+                code, message = THROTTLE_BODIES[0]
+                self.fault(target, "throttle", code=code)
+                self.reply_error(400, code, message, "throttle")
+            else:
+                status, code, message = SERVER_BODIES[rng.randrange(2)]
+                self.fault(target, "server_error", status=status)
+                self.reply_error(status, code, message, "server_error")
+            return
+
+        # one draw decides among the exclusive faults, by cumulative rate
+        edges = []
+        acc = 0.0
+        for kind, rate in (("throttle", args.throttle), ("server_error", args.server_error),
+                           ("drop", args.drop), ("unprocessed", args.unprocessed)):
+            acc += rate
+            edges.append((acc, kind))
+        kind = None
+        if eligible:
+            for edge, name in edges:
+                if roll < edge:
+                    kind = name
+                    break
+        if kind == "unprocessed" and target != "BatchWriteItem":
+            kind = None
+
+        if kind == "throttle":
+            code, message = THROTTLE_BODIES[rng.randrange(len(THROTTLE_BODIES))]
+            self.fault(target, "throttle", code=code)
+            self.reply_error(400, code, message, kind)
+            return
+        if kind == "server_error":
+            status, code, message = SERVER_BODIES[rng.randrange(len(SERVER_BODIES))]
+            self.fault(target, "server_error", status=status)
+            self.reply_error(status, code, message, kind)
+            return
+        if kind == "drop":
+            after = rng.random() < 0.5
+            if after:
+                self.forward(body)
+            self.fault(target, "drop", after_forwarding=after)
+            self.close_connection = True
+            return
+        if kind == "unprocessed":
+            self.partial_batch(target, body, rng)
+            return
+
+        if eligible and args.slow and rng.random() < args.slow:
+            self.fault(target, "slow", seconds=args.slow_seconds)
+            time.sleep(args.slow_seconds)
+        status, headers, data = self.forward(body)
+        state.count("forwarded", target)
+        if eligible and args.corrupt_crc and rng.random() < args.corrupt_crc:
+            headers = [(k, str((int(v) + 1) % 2**32) if k.lower() == "x-amz-crc32" else v)
+                       for k, v in headers]
+            self.fault(target, "corrupt_crc")
+        self.send_upstream_reply(status, headers, data)
+
+    def fault(self, target, kind, **detail):
+        self.server.state.count("faults", kind)
+        self.server.state.record(event="fault", target=target, fault=kind, **detail)
+
+    def partial_batch(self, target, body, rng):
+        state = self.server.state
+        request = json.loads(body)
+        items = request.get("RequestItems", {})
+        kept, taken = {}, {}
+        total = 0
+        for table, writes in items.items():
+            for write in writes:
+                total += 1
+                (taken if rng.random() < 0.5 else kept).setdefault(table, []).append(write)
+        if not taken:  # take at least one out
+            table = next(iter(kept))
+            taken[table] = [kept[table].pop()]
+            if not kept[table]:
+                del kept[table]
+        n_taken = sum(len(v) for v in taken.values())
+        self.fault(target, "unprocessed", taken=n_taken, of=total)
+        if kept:
+            request["RequestItems"] = kept
+            status, headers, data = self.forward(json.dumps(request).encode("utf-8"))
+            state.count("forwarded", target)
+            if status != 200:
+                self.send_upstream_reply(status, headers, data)
+                return
+            answer = json.loads(data)
+        else:
+            answer = {}
+        unprocessed = answer.get("UnprocessedItems") or {}
+        for table, writes in taken.items():
+            unprocessed.setdefault(table, []).extend(writes)
+        answer["UnprocessedItems"] = unprocessed
+        # the CRC32 of what we send, as DynamoDB would compute it
+        data = json.dumps(answer).encode("utf-8")
+        self.reply(200, data, [("Content-Type", "application/x-amz-json-1.0"),
+                               ("x-amz-crc32", str(zlib.crc32(data) & 0xffffffff))])
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--upstream", required=True, help="URL of the real server")
+    p.add_argument("--seed", default="0")
+    p.add_argument("--throttle", type=float, default=0.0)
+    p.add_argument("--server-error", type=float, default=0.0)
+    p.add_argument("--drop", type=float, default=0.0)
+    p.add_argument("--slow", type=float, default=0.0)
+    p.add_argument("--slow-seconds", type=float, default=2.0)
+    p.add_argument("--unprocessed", type=float, default=0.0)
+    p.add_argument("--corrupt-crc", type=float, default=0.0)
+    p.add_argument("--only-errors", action="store_true")
+    p.add_argument("--operations", default="", help="comma-separated X-Amz-Target operations to disturb")
+    p.add_argument("--log", help="JSON lines log of requests and faults")
+    args = p.parse_args()
+    args.operations = {o for o in args.operations.split(",") if o}
+    server = Server(("127.0.0.1", args.port), Handler)
+    server.state = State(args)
+    print("fault proxy on 127.0.0.1:%d -> %s" % (args.port, args.upstream), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
