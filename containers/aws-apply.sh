@@ -100,9 +100,16 @@ if aws stepfunctions describe-state-machine $r --state-machine-arn "$sm_arn" >/d
     --definition "file://$out/fdnix-pipeline.asl.json" \
     --role-arn "arn:aws:iam::$ACCOUNT_ID:role/fdnix-states" >/dev/null
 else
-  aws stepfunctions create-state-machine $r --name fdnix-pipeline --type STANDARD \
-    --definition "file://$out/fdnix-pipeline.asl.json" \
-    --role-arn "arn:aws:iam::$ACCOUNT_ID:role/fdnix-states" >/dev/null
+  # a role created a moment ago may not be assumable yet (IAM is eventually
+  # consistent): try for a minute
+  tries=6
+  until aws stepfunctions create-state-machine $r --name fdnix-pipeline --type STANDARD \
+      --definition "file://$out/fdnix-pipeline.asl.json" \
+      --role-arn "arn:aws:iam::$ACCOUNT_ID:role/fdnix-states" >/dev/null; do
+    tries=$((tries - 1))
+    [ "$tries" -gt 0 ] || exit 1
+    sleep 10
+  done
 fi
 
 step "schedule (EventBridge, 02:00 UTC)"

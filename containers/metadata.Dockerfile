@@ -29,7 +29,8 @@ ARG RUNTIME_PACKAGES="ca-certificates libglib2.0-0 libjson-glib-1.0-0 libcurl3-g
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /var/lib/fdnix --create-home fdnix \
+ && groupadd --system --gid 10001 fdnix \
+ && useradd --system --uid 10001 --gid fdnix --home-dir /var/lib/fdnix --create-home fdnix \
  && mkdir -p /nix/store /nix/var/nix \
  && chown -R fdnix:fdnix /nix
 COPY --from=build /out/usr/bin/fdnix-metadata /usr/bin/fdnix-metadata

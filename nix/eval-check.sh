@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # nix/eval-check.sh: evaluate every package, image and check of the flake,
 # and the NixOS module's generated units, against a local nixpkgs checkout,
 # without building anything (the evaluation bar for machines with no binary
@@ -11,7 +11,7 @@
 # scratch checkout: nixpkgs-nix28-shim.sh makes it evaluable by nix 2.8 (when
 # the shared tool is at hand), and a slimmed tree's by-name whitelist is
 # lifted so that every package of full nixpkgs is there (a no-op upstream).
-set -eu
+set -euo pipefail
 nixpkgs=$(cd "${1:?usage: $0 NIXPKGS_DIR [SYSTEM...]}" && pwd)
 shift
 [ $# -gt 0 ] || set -- x86_64-linux aarch64-linux
@@ -35,27 +35,19 @@ nixeval () {
 }
 
 status=0
+drvpaths='set: builtins.concatStringsSep "\n" (map (n: "${n}.drvPath = ${set.${n}.drvPath}") (builtins.attrNames set))'
 for system in "$@"; do
-  for attr in packages.$system.default packages.$system.fdnix \
-              packages.$system.metadata-image packages.$system.embed-image \
-              checks.$system.fdnix checks.$system.version-metadata checks.$system.version-embed \
-              checks.$system.metadata-image checks.$system.embed-image checks.$system.nixos-module \
-              devShells.$system.default; do
-    if out=$(nixeval --raw "$top#$attr.drvPath"); then
-      echo "$attr.drvPath = $out"
-    else
-      echo "$attr: $out" >&2
-      status=1
-    fi
+  for set in packages checks devShells; do
+    nixeval --raw "$top#$set.$system" --apply "$drvpaths" | sed "s/^/$set.$system./" || status=1
+    echo
   done
-  for app in default fdnix-metadata fdnix-embed; do
-    out=$(nixeval --raw "$top#apps.$system.$app.program") || status=1
-    echo "apps.$system.$app.program = $out"
-  done
+  nixeval --raw "$top#apps.$system" \
+    --apply 'set: builtins.concatStringsSep "\n" (map (n: "${n}.program = ${set.${n}.program}") (builtins.attrNames set))' |
+    sed "s/^/apps.$system./" || status=1
+  echo
 done
 system=$1
-for unit in fdnix-metadata.service fdnix-embed.service fdnix.timer; do
-  echo "--- NixOS module ($system): $unit"
-  nixeval --raw "$top#checks.$system.nixos-module.units.\"$unit\"" || status=1
-done
+nixeval --raw "$top#checks.$system.nixos-module.units" \
+  --apply 'u: builtins.concatStringsSep "\n" (map (n: "--- NixOS module (" + "'"$system"'" + "): ${n}\n${u.${n}}") (builtins.attrNames u))' ||
+  status=1
 exit $status
