@@ -289,6 +289,45 @@ START_TEST (test_attribute_values)
 }
 END_TEST
 
+static const gchar *const item_texts[] = {
+  "{\"a\":\"x \\\" \\u00e9 \\n\",\"n\":-12.5,\"z\":null,\"l\":[1,[],{},null,[true,false]],"
+  "\"m\":{\"k\":null,\"e\":\"\"}}",
+  " { \"spaced\" : [ 1 , 2 ] , \"t\" : true } ",
+  "{}",
+};
+
+/* The one-pass converter writes what the tree-based one writes. */
+START_TEST (test_item_from_text)
+{
+  g_autoptr(JsonNode) in = json_from_string (item_texts[_i], NULL);
+  g_autoptr(GString) slow = g_string_new (NULL);
+  g_autoptr(GString) fast = g_string_new (NULL);
+  g_autoptr(JsonNode) slow_node = NULL;
+  g_autoptr(JsonNode) fast_node = NULL;
+
+  ck_assert_ptr_nonnull (in);
+  fdnix_dynamodb_append_item (slow, json_node_get_object (in));
+  ck_assert (fdnix_dynamodb_append_item_from_json (fast, item_texts[_i], -1, NULL));
+  slow_node = json_from_string (slow->str, NULL);
+  fast_node = json_from_string (fast->str, NULL);
+  ck_assert_msg (fast_node != NULL, "not JSON: %s", fast->str);
+  ck_assert_msg (json_node_equal (slow_node, fast_node), "%s\n%s", slow->str, fast->str);
+}
+END_TEST
+
+static const gchar *const bad_texts[] = { "", "[1]", "{\"a\":}", "{\"a\":1", "{\"a\":\"open}", "{\"a\":1} x", "{\"a\":nul}" };
+
+START_TEST (test_item_from_bad_text)
+{
+  g_autoptr(GString) out = g_string_new ("keep");
+  g_autoptr(GError) error = NULL;
+
+  ck_assert (!fdnix_dynamodb_append_item_from_json (out, bad_texts[_i], -1, &error));
+  ck_assert_str_eq (out->str, "keep");
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+}
+END_TEST
+
 /* Shrinking for the 400 KB limit cuts at a character boundary. */
 START_TEST (test_item_shrink)
 {
@@ -482,6 +521,8 @@ aws_suite (void)
   tcase_add_test (tc, test_client_s3_and_no_credentials);
   tcase_add_test (tc, test_client_unreachable);
   tcase_add_test (tc, test_attribute_values);
+  tcase_add_loop_test (tc, test_item_from_text, 0, G_N_ELEMENTS (item_texts));
+  tcase_add_loop_test (tc, test_item_from_bad_text, 0, G_N_ELEMENTS (bad_texts));
   tcase_add_test (tc, test_item_shrink);
   tcase_add_test (tc, test_writer_unprocessed);
   tcase_add_test (tc, test_writer_gives_up);

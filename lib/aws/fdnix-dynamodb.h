@@ -49,6 +49,10 @@ void      fdnix_dynamodb_append_value (GString            *out,
                                        JsonNode           *node);
 void      fdnix_dynamodb_append_item  (GString            *out,
                                        JsonObject         *object);
+gboolean  fdnix_dynamodb_append_item_from_json (GString   *out,
+                                       const gchar        *json,
+                                       gssize              length,
+                                       GError            **error);
 JsonNode *fdnix_dynamodb_value_to_json (JsonNode          *value);
 JsonObject *fdnix_dynamodb_item_to_object (JsonObject     *item);
 void      fdnix_dynamodb_append_key   (GString            *out,
