@@ -420,7 +420,9 @@ START_TEST (test_writer_unprocessed)
   g_autoptr(GError) error = NULL;
 
   fdnix_test_httpd_set_handler (server, batch_handler, &bs);
-  ck_assert_msg (fdnix_dynamodb_write (client, "tbl", 4, 100, NULL, next_number, &numbers, &stats, &error),
+  FdnixDynamodbWriteOptions options = { 4, FALSE, 100, NULL };
+
+  ck_assert_msg (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, &error),
                  "%s", error != NULL ? error->message : "");
   ck_assert_uint_eq (stats.items, 100);
   ck_assert_uint_eq (stats.unprocessed, 2);
@@ -446,10 +448,65 @@ START_TEST (test_writer_gives_up)
   g_autoptr(GError) error = NULL;
 
   fdnix_test_httpd_set_handler (server, always_unprocessed, NULL);
-  ck_assert (!fdnix_dynamodb_write (client, "tbl", 4, 1, NULL, next_number, &numbers, NULL, &error));
+  FdnixDynamodbWriteOptions options = { 4, TRUE, 1, NULL };
+
+  ck_assert (!fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, NULL, &error));
   ck_assert_msg (strstr (error->message, "still unprocessed after 2 resubmissions") != NULL, "%s",
                  error->message);
   ck_assert_uint_eq (fdnix_test_httpd_get_n_requests (server), 3);
+}
+END_TEST
+
+static GMutex serial_lock;
+
+/* One call at a time, as a single-threaded emulator serves them. */
+static void
+serial_server (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  g_mutex_lock (&serial_lock);
+  g_usleep (3000);
+  g_mutex_unlock (&serial_lock);
+  reply->status = 200;
+  reply->body = "{\"UnprocessedItems\":{}}";
+}
+
+/* Every call takes as long, however many are in flight (DynamoDB). */
+static void
+parallel_server (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  g_usleep (20000);
+  reply->status = 200;
+  reply->body = "{\"UnprocessedItems\":{}}";
+}
+
+/* The adaptive window stays small before a server that queues calls and
+ * grows to the maximum before one that serves them in parallel. */
+START_TEST (test_writer_adaptive)
+{
+  FdnixDynamodbWriteOptions options = { 16, TRUE, 0, NULL };
+  gint64 start = g_get_monotonic_time ();
+
+  {
+    g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+    g_autoptr(FdnixAwsClient) client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+    Numbers numbers = { 0, 25 * 150 };
+    FdnixDynamodbWriteStats stats = { 0 };
+    fdnix_test_httpd_set_handler (server, serial_server, NULL);
+    ck_assert (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, NULL));
+    ck_assert_uint_eq (stats.items, 25 * 150);
+    ck_assert_msg (stats.in_flight <= 6, "serial server: %.0f in flight", stats.in_flight);
+  }
+  {
+    g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+    g_autoptr(FdnixAwsClient) client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+    Numbers numbers = { 0, 25 * 200 };
+    FdnixDynamodbWriteStats stats = { 0 };
+    fdnix_test_httpd_set_handler (server, parallel_server, NULL);
+    ck_assert (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, NULL));
+    ck_assert_msg (stats.in_flight >= 12, "parallel server: %.0f in flight", stats.in_flight);
+    ck_assert_uint_ge (fdnix_test_httpd_get_max_concurrent (server), 12);
+  }
+  fprintf (stderr, "# adaptive writer test: %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
 }
 END_TEST
 
@@ -514,6 +571,8 @@ aws_suite (void)
   Suite *s = suite_create ("aws");
   TCase *tc = tcase_create ("aws");
 
+  tcase_set_timeout (tc, 60);
+
   tcase_add_loop_test (tc, test_error_parse, 0, G_N_ELEMENTS (error_cases));
   tcase_add_test (tc, test_client_retries);
   tcase_add_test (tc, test_client_no_retry);
@@ -526,6 +585,7 @@ aws_suite (void)
   tcase_add_test (tc, test_item_shrink);
   tcase_add_test (tc, test_writer_unprocessed);
   tcase_add_test (tc, test_writer_gives_up);
+  tcase_add_test (tc, test_writer_adaptive);
   tcase_add_test (tc, test_scan_paging);
   suite_add_tcase (s, tc);
   return s;
