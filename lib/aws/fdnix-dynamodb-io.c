@@ -198,7 +198,7 @@ typedef struct {
 
 /* The adaptive window follows TCP Vegas: from the round trip of a call
  * sent alone (the service time) and the average one, estimate how many
- * calls wait in the server's queue; keep between one and three waiting.
+ * calls wait in the server's queue; keep between two and four waiting.
  * A server that serves calls in parallel (DynamoDB) keeps its round trips
  * flat and the window grows to the maximum; one that serves them in turn
  * (a local emulator, a hot partition) sees round trips grow with the
@@ -207,8 +207,8 @@ typedef struct {
  * the window drops to one call for two calls, to measure the service time
  * afresh (as BBR does).  A round in which most calls were throttled or
  * left items unprocessed shrinks the window by a quarter. */
-#define VEGAS_ALPHA 1.0
-#define VEGAS_BETA  3.0
+#define VEGAS_ALPHA 2.0
+#define VEGAS_BETA  4.0
 #define PROBE_EVERY 30
 #define PROBE_SAMPLES 2
 
