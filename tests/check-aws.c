@@ -565,6 +565,29 @@ START_TEST (test_scan_paging)
 }
 END_TEST
 
+static void
+stuck_scan (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  reply->status = 200;
+  reply->body = "{\"Items\":[],\"Count\":0,\"LastEvaluatedKey\":{\"k\":{\"S\":\"same\"}}}";
+}
+
+/* A server that keeps answering the same key cannot make a scan loop. */
+START_TEST (test_scan_stuck)
+{
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  g_autoptr(FdnixAwsClient) client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+  FdnixDynamodbScanOptions options = { "tbl", 1, NULL, NULL, NULL, NULL, FALSE, 0 };
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  fdnix_test_httpd_set_handler (server, stuck_scan, NULL);
+  ck_assert (!fdnix_dynamodb_scan (client, &options, collect_keys, keys, &error));
+  ck_assert_msg (strstr (error->message, "returned its start key") != NULL, "%s", error->message);
+  ck_assert_uint_eq (fdnix_test_httpd_get_n_requests (server), 2);
+}
+END_TEST
+
 static Suite *
 aws_suite (void)
 {
@@ -587,6 +610,7 @@ aws_suite (void)
   tcase_add_test (tc, test_writer_gives_up);
   tcase_add_test (tc, test_writer_adaptive);
   tcase_add_test (tc, test_scan_paging);
+  tcase_add_test (tc, test_scan_stuck);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -109,11 +109,23 @@ hand_out (ScanState *state, Segment *seg, FdnixDynamodbPageFunc func, gpointer u
   guint64 count = (guint64) json_object_get_int_member_with_default (root, "Count", 0);
 
   state->ready--;
-  g_clear_pointer (&seg->start_key, g_free);
   if (last != NULL && JSON_NODE_HOLDS_OBJECT (last))
-    seg->start_key = json_to_string (last, FALSE);
+    {
+      g_autofree gchar *next = json_to_string (last, FALSE);
+      /* a server that hands back the key it was given would page forever */
+      if (g_strcmp0 (next, seg->start_key) == 0 && state->error == NULL)
+        g_set_error (&state->error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                     "DynamoDB Scan: segment %u returned its start key as LastEvaluatedKey", seg->index);
+      g_free (seg->start_key);
+      seg->start_key = g_steal_pointer (&next);
+      if (state->error != NULL)
+        seg->finished = TRUE;
+    }
   else
-    seg->finished = TRUE;
+    {
+      g_clear_pointer (&seg->start_key, g_free);
+      seg->finished = TRUE;
+    }
   if (state->error != NULL)
     return;
   if (!func (items != NULL && JSON_NODE_HOLDS_ARRAY (items) ? json_node_get_array (items) : empty,
