@@ -1,1 +1,32 @@
-# fuzz
+# fuzz: libFuzzer targets, built with
+#   ./configure CC=clang --enable-fuzzing --enable-sanitizers
+# The code under test is compiled into the target again with coverage
+# instrumentation (-fsanitize=fuzzer-no-link); the rest of libfdnix links
+# in uninstrumented.  `make fuzz-ingest-run` runs the ingest target for
+# FUZZ_TIME seconds, keeping what it finds in fuzz-ingest-corpus/.
+EXTRA_DIST += fuzz/fuzz-ingest.c fuzz/ingest.dict fuzz/corpus
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += fuzz/fuzz-ingest
+fuzz_fuzz_ingest_SOURCES = \
+	fuzz/fuzz-ingest.c \
+	lib/ingest/fdnix-json-stream.c \
+	lib/ingest/fdnix-json-value.c \
+	lib/ingest/fdnix-normalize.c \
+	lib/ingest/fdnix-package-reader.c \
+	lib/core/fdnix-embed-text.c \
+	lib/core/fdnix-json.c \
+	lib/core/fdnix-record.c \
+	$(NULL)
+fuzz_fuzz_ingest_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer-no-link
+fuzz_fuzz_ingest_LDFLAGS = -fsanitize=fuzzer
+fuzz_fuzz_ingest_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
+
+FUZZ_TIME = 60
+fuzz-ingest-run: fuzz/fuzz-ingest
+	$(MKDIR_P) fuzz-ingest-corpus
+	fuzz/fuzz-ingest -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=20 \
+	  -dict=$(srcdir)/fuzz/ingest.dict fuzz-ingest-corpus \
+	  $(srcdir)/fuzz/corpus/ingest $(srcdir)/tests/data/ingest
+endif
+.PHONY: fuzz-ingest-run

@@ -1,1 +1,22 @@
-# tests/metadata.mk: metadata tests (see tests/local.mk)
+# tests/metadata.mk: fdnix-metadata end to end (real nix-env, CLI, man pages).
+TESTS += \
+	tests/test-metadata-channel.sh \
+	tests/test-metadata-cli.sh \
+	tests/test-metadata-nix.sh \
+	tests/test-man-settings.sh \
+	$(NULL)
+EXTRA_DIST += \
+	tests/servers/https-file-server.py \
+	tests/test-metadata-channel.sh \
+	tests/test-metadata-cli.sh \
+	tests/test-metadata-nix.sh \
+	tests/test-man-settings.sh \
+	$(NULL)
+
+# Corpus-scale checks: run by .ci/run (tests/corpus/run-all.sh) with
+# FDNIX_CORPUS pointing at a real nixpkgs evaluation; not part of make check.
+EXTRA_DIST += \
+	tests/corpus/run-all.sh \
+	tests/corpus/make-variant.py \
+	tests/corpus/metadata-corpus.sh \
+	$(NULL)

@@ -1,1 +1,15 @@
-# tests/packaging.mk: packaging tests (see tests/local.mk)
+# tests/packaging.mk: packaging tests (see tests/local.mk).
+# They check the files in containers/, systemd/ and etc/ against the programs
+# that are built: JSON, the state machine, environment variables, IAM actions,
+# the systemd units and the default configuration.
+fdnix_packaging_tests = \
+	tests/test-packaging-json.sh \
+	tests/test-packaging-asl.sh \
+	tests/test-packaging-env.sh \
+	tests/test-packaging-iam.sh \
+	tests/test-packaging-systemd.sh \
+	tests/test-packaging-conf.sh \
+	$(NULL)
+
+TESTS += $(fdnix_packaging_tests)
+EXTRA_DIST += $(fdnix_packaging_tests)

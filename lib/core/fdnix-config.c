@@ -292,8 +292,13 @@ fdnix_config_load_file (FdnixConfig *self, const gchar *path, GError **error)
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_auto(GStrv) groups = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree gchar *contents = NULL;
+  gsize length = 0;
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+  /* Read the bytes first: g_key_file_load_from_file() refuses anything
+   * but a regular file, and /dev/null is the usual "no configuration". */
+  if (!g_file_get_contents (path, &contents, &length, &local_error) ||
+      !g_key_file_load_from_data (file, contents, length, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE, "%s: %s", path, local_error->message);
       return FALSE;

@@ -1,6 +1,7 @@
 /* fdnix-summary.c: run summary as JSON. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -332,6 +333,19 @@ fdnix_summary_write (FdnixSummary *self, const gchar *path, gint exit_status,
           return FALSE;
         }
       return TRUE;
+    }
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      /* A device or pipe (/dev/stderr, a FIFO) is written in place:
+       * replacing it by rename would put a file where /dev/null was. */
+      FILE *out = fopen (path, "w");
+      gboolean ok = out != NULL && fputs (line, out) != EOF;
+
+      if (out != NULL && fclose (out) != 0)
+        ok = FALSE;
+      if (!ok)
+        g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "summary: %s: %s", path, g_strerror (errno));
+      return ok;
     }
   if (!g_file_set_contents (path, line, -1, &local_error))
     {

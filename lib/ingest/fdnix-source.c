@@ -9,6 +9,7 @@
 
 #include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
+#include "ingest/fdnix-channel.h"
 #include "ingest/fdnix-nix-env.h"
 #include "ingest/fdnix-source.h"
 
@@ -17,8 +18,12 @@
 const FdnixSetting fdnix_source_settings[] = {
   { "input.file", FDNIX_SETTING_PATH, NULL, "FDNIX_INPUT", "input", 'i', "FILE",
     "Read nix-env JSON from FILE (- for standard input; gzip and .br are decompressed)" },
-  { "input.nixpkgs-root", FDNIX_SETTING_STRING, NULL, NULL, "nixpkgs-root", 0, "DIR",
-    "Make meta.position relative to DIR, the nixpkgs the input was evaluated from" },
+  { "input.channel", FDNIX_SETTING_STRING, NULL, "FDNIX_CHANNEL", "channel", 0, "NAME|URL",
+    "Download a channel's packages.json.br (e.g. nixos-unstable) over HTTPS" },
+  { "input.channel-base-url", FDNIX_SETTING_STRING, "https://channels.nixos.org", NULL, NULL, 0, NULL,
+    "Where channel names are looked up" },
+  { "input.nixpkgs-root", FDNIX_SETTING_PATH, NULL, "FDNIX_NIXPKGS_ROOT", "nixpkgs-root", 0, "DIR",
+    "Strip DIR, the nixpkgs the input was evaluated in, from meta.position (default: the --nixpkgs tree)" },
   { "nix.nixpkgs", FDNIX_SETTING_PATH, NULL, "FDNIX_NIXPKGS", "nixpkgs", 'f', "PATH",
     "Evaluate this nixpkgs with nix-env (the default source, with <nixpkgs>)" },
   { "nix.nix-env", FDNIX_SETTING_STRING, "nix-env", "FDNIX_NIX_ENV", NULL, 0, NULL,
@@ -31,14 +36,13 @@ const FdnixSetting fdnix_source_settings[] = {
     "Stop nix-env after SECONDS (0: no limit)" },
   { "nix.packages-config", FDNIX_SETTING_BOOL, "true", NULL, NULL, 0, NULL,
     "Evaluate with nixpkgs' pkgs/top-level/packages-config.nix unless a config arg is given" },
-  { "normalize.max-long-description", FDNIX_SETTING_INT, "16384", NULL, NULL, 0, NULL,
-    "Cap longDescription at this many bytes (a marker shows the cut)" },
   FDNIX_SETTING_END
 };
 
 typedef enum {
   SOURCE_FILE,
   SOURCE_NIX_ENV,
+  SOURCE_CHANNEL,
 } SourceKind;
 
 struct _FdnixSource {
@@ -51,6 +55,7 @@ struct _FdnixSource {
   GStrv       nix_argstrs;
   guint       nix_timeout_s;
   gboolean    packages_config;
+  FdnixChannel *channel;
   guint64     position;      /* bytes read from the source (compressed) */
   guint64     total;         /* expected bytes, 0 when unknown */
 };
@@ -95,6 +100,7 @@ fdnix_source_free (FdnixSource *self)
   g_free (self->nix_env);
   g_strfreev (self->nix_args);
   g_strfreev (self->nix_argstrs);
+  fdnix_channel_free (self->channel);
   g_free (self);
 }
 
@@ -103,7 +109,7 @@ fdnix_source_free (FdnixSource *self)
 static const gchar *
 choose_input (FdnixConfig *config, GError **error)
 {
-  static const gchar *const keys[] = { "input.file", "nix.nixpkgs", NULL };
+  static const gchar *const keys[] = { "input.file", "input.channel", "nix.nixpkgs", NULL };
   const gchar *chosen = NULL;
   FdnixSettingSource best = FDNIX_SOURCE_DEFAULT;
 
@@ -131,6 +137,8 @@ choose_input (FdnixConfig *config, GError **error)
   return chosen != NULL ? chosen : "nix.nixpkgs";
 }
 
+static FdnixSource *source_new_for (FdnixConfig *config, const gchar *key, GError **error);
+
 /**
  * fdnix_source_new_from_config:
  * @config: a configuration with fdnix_source_settings
@@ -144,15 +152,42 @@ fdnix_source_new_from_config (FdnixConfig *config, GError **error)
 {
   const gchar *key = choose_input (config, error);
   FdnixSource *self;
-  gint64 timeout;
 
   if (key == NULL)
     return NULL;
+  self = source_new_for (config, key, error);
+  if (self != NULL && fdnix_config_is_set (config, "input.nixpkgs-root"))
+    {
+      /* The user knows best where the input was evaluated. */
+      g_free (self->nixpkgs_root);
+      self->nixpkgs_root = fdnix_config_get_path (config, "input.nixpkgs-root");
+    }
+  return self;
+}
+
+static FdnixSource *
+source_new_for (FdnixConfig *config, const gchar *key, GError **error)
+{
+  FdnixSource *self;
+  gint64 timeout;
+
   if (g_str_equal (key, "input.file"))
     {
       g_autofree gchar *path = fdnix_config_get_path (config, "input.file");
-      self = fdnix_source_new_file (path);
-      self->nixpkgs_root = g_strdup (fdnix_config_get_string (config, "input.nixpkgs-root"));
+      return fdnix_source_new_file (path);
+    }
+  if (g_str_equal (key, "input.channel"))
+    {
+      self = source_new (SOURCE_CHANNEL);
+      self->path = fdnix_channel_url (fdnix_config_get_string (config, "input.channel"),
+                                      fdnix_config_get_string (config, "input.channel-base-url"));
+      self->description = g_strdup (self->path);
+      self->channel = fdnix_channel_new (self->path, config, error);
+      if (self->channel == NULL)
+        {
+          fdnix_source_free (self);
+          return NULL;
+        }
       return self;
     }
 
@@ -189,7 +224,7 @@ fdnix_source_describe (FdnixSource *self)
  * @self: a source
  *
  * Returns: (nullable) (transfer none): the absolute nixpkgs directory that
- *   positions are relative to, when known.
+ *   positions are relative to, when the source knows it (nix-env on a tree).
  */
 const gchar *
 fdnix_source_get_nixpkgs_root (FdnixSource *self)
@@ -312,6 +347,8 @@ fdnix_source_run (FdnixSource *self, FdnixChunkFunc func, gpointer user_data, GE
     {
     case SOURCE_NIX_ENV:
       return run_nix_env (self, func, user_data, error);
+    case SOURCE_CHANNEL:
+      return fdnix_channel_download (self->channel, func, user_data, &self->position, error);
     case SOURCE_FILE:
     default:
       return run_file (self, func, user_data, error);

@@ -37,10 +37,12 @@ G_DEFINE_TYPE_WITH_CODE (FdnixSqliteStore, fdnix_sqlite_store, G_TYPE_OBJECT,
                          G_IMPLEMENT_INTERFACE (FDNIX_TYPE_STORE, fdnix_sqlite_store_iface_init))
 
 /* Column names are the record's JSON member names, so a user can query the
- * file with the same vocabulary as the man page. */
+ * file with the same vocabulary as the man page.  A rowid table with a
+ * unique key, not WITHOUT ROWID: records are a few KB, and large rows in a
+ * WITHOUT ROWID b-tree triple the file and the writes. */
 static const gchar schema_sql[] =
   "CREATE TABLE IF NOT EXISTS packages ("
-  " packageName TEXT PRIMARY KEY NOT NULL CHECK (packageName <> ''),"
+  " packageName TEXT NOT NULL UNIQUE CHECK (packageName <> ''),"
   " version TEXT NOT NULL CHECK (version <> ''),"
   " attributePath TEXT GENERATED ALWAYS AS (packageName) VIRTUAL,"
   " pname TEXT,"
@@ -63,7 +65,7 @@ static const gchar schema_sql[] =
   " embeddingTextHash TEXT NOT NULL,"
   " embeddingModel TEXT,"
   " vectorFile TEXT"
-  ") WITHOUT ROWID;";
+  ");";
 
 #define RECORD_COLUMNS \
   "packageName, version, pname, description, longDescription, homepage, license," \

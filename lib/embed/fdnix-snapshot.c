@@ -1,0 +1,532 @@
+/* fdnix-snapshot.c: verify, compact, index, clean up. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/fdnix-cancel.h"
+#include "core/fdnix-error.h"
+#include "core/fdnix-record.h"
+#include "core/fdnix-summary.h"
+#include "embed/fdnix-crash-point.h"
+#include "embed/fdnix-snapshot.h"
+#include "embed/fdnix-vector-index.h"
+
+typedef enum {
+  FILE_EXACT,    /* holds exactly the records pointing to it */
+  FILE_COMPACT,  /* to be rewritten */
+  FILE_MISSING,  /* gone or unreadable: its records lose their vectors */
+} FileStateKind;
+
+typedef struct {
+  gchar    *name;
+  gchar    *version;
+  gchar    *embed_text_hash;
+  gboolean  taken;
+} Live;
+
+typedef struct {
+  gchar              *key;
+  FdnixIdsDigest      records;  /* ids of the records pointing here */
+  FdnixBatchFileInfo *info;     /* what the file holds; NULL if unknown */
+  FileStateKind       kind;
+  GHashTable         *live;     /* name → Live, for FILE_COMPACT */
+} FileState;
+
+static void
+live_free (Live *live)
+{
+  g_free (live->name);
+  g_free (live->version);
+  g_free (live->embed_text_hash);
+  g_free (live);
+}
+
+static void
+file_state_free (FileState *fs)
+{
+  g_free (fs->key);
+  fdnix_batch_file_info_free (fs->info);
+  if (fs->live != NULL)
+    g_hash_table_unref (fs->live);
+  g_free (fs);
+}
+
+typedef struct {
+  FdnixStore       *store;
+  FdnixObjects     *objects;
+  FdnixEmbedder    *embedder;
+  FdnixBatchSink   *sink;
+  const gchar      *model;
+  guint             dimension;
+  guint             vectors_per_file;
+  FdnixVectorIndex *previous;  /* usable previous index, or NULL */
+  GHashTable       *stored;    /* key → size of the batch files under vectors/ */
+  GHashTable       *files;     /* key → FileState */
+} Step;
+
+static gboolean
+unmark_record (Step *step, FdnixRecord *record, GError **error)
+{
+  return fdnix_batch_sink_unmark (step->sink, record->package_name, record->version,
+                                  record->embed_text_hash, error);
+}
+
+/* Pass A: per file, the digest of the records pointing to it. */
+static gboolean
+on_count (FdnixRecord *record, gpointer user_data, GError **error)
+{
+  Step *step = user_data;
+  FileState *fs;
+
+  if (!fdnix_cancel_check (error))
+    return FALSE;
+  if (record->vector_file == NULL || !fdnix_vector_key_is_batch (record->vector_file))
+    {
+      /* hasEmbedding without a file (the original pipeline's records): the
+       * vector cannot be found, so it is made again */
+      return unmark_record (step, record, error);
+    }
+  fs = g_hash_table_lookup (step->files, record->vector_file);
+  if (fs == NULL)
+    {
+      fs = g_new0 (FileState, 1);
+      fs->key = g_strdup (record->vector_file);
+      g_hash_table_insert (step->files, fs->key, fs);
+    }
+  fdnix_ids_digest_add (&fs->records, record->package_name, record->version);
+  return TRUE;
+}
+
+/* Pass B: the records of files to compact; unmark those of lost files. */
+static gboolean
+on_collect (FdnixRecord *record, gpointer user_data, GError **error)
+{
+  Step *step = user_data;
+  FileState *fs;
+  Live *live;
+
+  if (!fdnix_cancel_check (error))
+    return FALSE;
+  if (record->vector_file == NULL)
+    return TRUE;
+  fs = g_hash_table_lookup (step->files, record->vector_file);
+  if (fs == NULL || fs->kind == FILE_EXACT)
+    return TRUE;
+  if (fs->kind == FILE_MISSING)
+    return unmark_record (step, record, error);
+  live = g_new0 (Live, 1);
+  live->name = g_strdup (record->package_name);
+  live->version = g_strdup (record->version);
+  live->embed_text_hash = g_strdup (record->embed_text_hash);
+  if (fs->live == NULL)
+    fs->live = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) live_free);
+  g_hash_table_replace (fs->live, live->name, live);
+  return TRUE;
+}
+
+static gint
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar * const *) a, *(const gchar * const *) b);
+}
+
+/* The files' keys in order: runs are deterministic. */
+static GPtrArray *
+sorted_keys (GHashTable *table)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare_keys);
+  return keys;
+}
+
+static gboolean
+list_stored (Step *step, GError **error)
+{
+  g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
+
+  if (list == NULL)
+    return FALSE;
+  step->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < list->len; i++)
+    {
+      FdnixObjectInfo *info = list->pdata[i];
+      guint64 *size;
+
+      if (!fdnix_vector_key_is_batch (info->key))
+        continue;
+      size = g_new (guint64, 1);
+      *size = info->size;
+      g_hash_table_insert (step->stored, g_strdup (info->key), size);
+    }
+  return TRUE;
+}
+
+/* A missing or unreadable index is no reason to stop (every file is then
+ * read instead); a failure to reach the objects is. */
+static gboolean
+read_previous_index (Step *step, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = fdnix_objects_get (step->objects, FDNIX_VECTOR_INDEX_KEY, &local_error);
+  g_autoptr(FdnixVectorIndex) index = NULL;
+
+  if (bytes == NULL)
+    {
+      if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  index = fdnix_vector_index_parse (bytes, &local_error);
+  if (index == NULL)
+    {
+      g_warning ("ignoring the previous index: %s", local_error->message);
+      return TRUE;
+    }
+  step->previous = g_steal_pointer (&index);
+  return TRUE;
+}
+
+/* What a file holds: from this process's writes, the previous index, or
+ * the file itself.  FALSE only on errors worth stopping for (network). */
+static gboolean
+describe_file (Step *step, FileState *fs, GError **error)
+{
+  const FdnixBatchFileInfo *known = fdnix_batch_sink_lookup (step->sink, fs->key);
+  const guint64 *stored_size = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FdnixVectorBatch) batch = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  stored_size = g_hash_table_lookup (step->stored, fs->key);
+  if (stored_size == NULL)
+    {
+      g_warning ("%s is gone: %" G_GUINT64_FORMAT " package(s) will be embedded again",
+                 fs->key, fs->records.count);
+      fs->kind = FILE_MISSING;
+      return TRUE;
+    }
+  if (known == NULL && step->previous != NULL)
+    known = fdnix_vector_index_lookup (step->previous, fs->key);
+  /* Files are never rewritten under the same key, so a description is
+   * trusted while the size agrees; anything else is read. */
+  if (known != NULL && known->ids_digest != NULL && known->sha256 != NULL && known->size == *stored_size)
+    {
+      fs->info = fdnix_batch_file_info_copy (known);
+      return TRUE;
+    }
+  bytes = fdnix_objects_get (step->objects, fs->key, &local_error);
+  if (bytes == NULL && !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (bytes != NULL)
+    batch = fdnix_vector_batch_load (bytes, fs->key, &fs->info, &local_error);
+  if (batch == NULL)
+    {
+      g_warning ("%s cannot be used (%s): %" G_GUINT64_FORMAT " package(s) will be embedded again",
+                 fs->key, local_error->message, fs->records.count);
+      fs->kind = FILE_MISSING;
+    }
+  return TRUE;
+}
+
+static gboolean
+classify (Step *step, GError **error)
+{
+  g_autoptr(GPtrArray) keys = sorted_keys (step->files);
+  g_autoptr(GPtrArray) underfull = g_ptr_array_new ();
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      FileState *fs = g_hash_table_lookup (step->files, keys->pdata[i]);
+      g_autofree gchar *expected = fdnix_ids_digest_to_string (&fs->records);
+
+      if (!describe_file (step, fs, error))
+        return FALSE;
+      if (fs->kind == FILE_MISSING)
+        continue;
+      if (g_strcmp0 (fs->info->ids_digest, expected) != 0 || fs->info->dimension != step->dimension)
+        {
+          g_debug ("%s differs from its records (%s, expected %s)", fs->key,
+                   fs->info->ids_digest, expected);
+          fs->kind = FILE_COMPACT;
+        }
+      else if (fs->info->vector_count * 2 < step->vectors_per_file)
+        g_ptr_array_add (underfull, fs);
+    }
+  /* Small files (shard tails, nightly increments) are merged, so the
+   * number of files stays near packages / vectors-per-file. */
+  if (underfull->len >= 2)
+    for (guint i = 0; i < underfull->len; i++)
+      ((FileState *) underfull->pdata[i])->kind = FILE_COMPACT;
+  return TRUE;
+}
+
+static gboolean
+any_file (Step *step, FileStateKind kind)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, step->files);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((FileState *) value)->kind == kind)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+unmark_live (Step *step, FileState *fs, GError **error)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (fs->live == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, fs->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Live *live = value;
+
+      if (!live->taken &&
+          !fdnix_batch_sink_unmark (step->sink, live->name, live->version, live->embed_text_hash, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Moves a file's live entries (with their current ids) into the sink. */
+static gboolean
+compact_file (Step *step, FileState *fs, FdnixSnapshotResult *result, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FdnixVectorBatch) batch = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint moved = 0;
+
+  bytes = fdnix_objects_get (step->objects, fs->key, &local_error);
+  if (bytes == NULL && !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (bytes != NULL)
+    batch = fdnix_vector_batch_load (bytes, fs->key, NULL, &local_error);
+  if (batch == NULL)
+    {
+      g_warning ("cannot compact %s: %s", fs->key, local_error->message);
+      return unmark_live (step, fs, error);
+    }
+  fdnix_crash_point ("compact-read");
+  for (guint i = 0; fs->live != NULL && i < batch->count; i++)
+    {
+      Live *live = g_hash_table_lookup (fs->live, batch->package_names->pdata[i]);
+
+      if (live == NULL || live->taken || batch->dimension != step->dimension)
+        continue;
+      if (!fdnix_batch_sink_add (step->sink, live->name, live->version, live->embed_text_hash,
+                                 batch->vectors + (gsize) i * batch->dimension, error))
+        return FALSE;
+      live->taken = TRUE;
+      moved++;
+    }
+  g_debug ("compacted %s: %u of %u entries kept", fs->key, moved, batch->count);
+  result->files_compacted++;
+  result->vectors_moved += moved;
+  fdnix_count ("files_compacted", 1);
+  fdnix_count ("vectors_moved", moved);
+  /* records pointing here whose entry is not here: lost */
+  return unmark_live (step, fs, error);
+}
+
+static gboolean
+write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResult *result,
+             FdnixVectorIndex **out_index, GError **error)
+{
+  g_autoptr(FdnixVectorIndex) index = fdnix_vector_index_new ();
+  g_autoptr(GPtrArray) written = fdnix_batch_sink_files_since (step->sink, sink_mark);
+  g_autoptr(GPtrArray) keys = sorted_keys (step->files);
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      FileState *fs = g_hash_table_lookup (step->files, keys->pdata[i]);
+      if (fs->kind == FILE_EXACT)
+        fdnix_vector_index_add_file (index, fdnix_batch_file_info_copy (fs->info));
+    }
+  for (guint i = 0; i < written->len; i++)
+    fdnix_vector_index_add_file (index, fdnix_batch_file_info_copy (written->pdata[i]));
+  index->created_at = fdnix_now_iso8601 ();
+  index->dimension = step->dimension;
+  index->model = g_strdup (step->model);
+  index->embedder = g_strdup (fdnix_embedder_get_service (step->embedder));
+  index->run_id = g_strdup (run_id);
+  fdnix_vector_index_finish (index);
+  result->files_listed = index->files->len;
+  result->total_vectors = index->total_vectors;
+
+  if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
+    g_info ("the index is up to date (%u files, %" G_GUINT64_FORMAT " vectors)",
+            index->files->len, index->total_vectors);
+  else
+    {
+      bytes = fdnix_vector_index_serialize (index);
+      if (!fdnix_objects_put (step->objects, FDNIX_VECTOR_INDEX_KEY, bytes, error))
+        return FALSE;
+      result->index_written = TRUE;
+      fdnix_count ("index_written", 1);
+      g_message ("wrote %s: %u files, %" G_GUINT64_FORMAT " vectors",
+                 FDNIX_VECTOR_INDEX_KEY, index->files->len, index->total_vectors);
+      fdnix_crash_point ("index-written");
+    }
+  *out_index = g_steal_pointer (&index);
+  return TRUE;
+}
+
+/* Deletes the batch files the index does not list: the previous
+ * snapshot's leftovers, compacted files, orphans of interrupted runs. */
+static gboolean
+clean_up (Step *step, const FdnixVectorIndex *index, FdnixSnapshotResult *result, GError **error)
+{
+  g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (list == NULL)
+    return FALSE;
+  for (guint i = 0; i < index->files->len; i++)
+    g_hash_table_add (listed, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  for (guint i = 0; i < list->len; i++)
+    {
+      FdnixObjectInfo *info = list->pdata[i];
+
+      if (!fdnix_vector_key_is_batch (info->key) || g_hash_table_contains (listed, info->key))
+        continue;
+      if (!fdnix_objects_delete (step->objects, info->key, error))
+        return FALSE;
+      result->files_deleted++;
+      fdnix_count ("files_deleted", 1);
+      g_debug ("deleted %s", info->key);
+      fdnix_crash_point ("mid-cleanup");
+    }
+  return fdnix_objects_clean_partial (step->objects, FDNIX_VECTOR_PREFIX, error) &&
+         fdnix_objects_clean_partial (step->objects, FDNIX_VECTOR_INDEX_KEY, error);
+}
+
+static gboolean
+run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError **error)
+{
+  FdnixScanOptions scan = { 0 };
+  g_autoptr(FdnixVectorIndex) index = NULL;
+  guint64 unmarked_before = fdnix_batch_sink_get_unmarked (step->sink);
+  guint64 unapplied_before = fdnix_batch_sink_get_unapplied (step->sink);
+  guint sink_mark;
+
+  scan.filter = FDNIX_SCAN_EMBEDDED;
+  scan.model = step->model;
+  if (!list_stored (step, error) ||
+      !fdnix_store_scan (step->store, &scan, on_count, step, error) ||
+      !fdnix_batch_sink_flush (step->sink, error) ||
+      !classify (step, error))
+    return FALSE;
+  sink_mark = fdnix_batch_sink_get_mark (step->sink);
+  if (any_file (step, FILE_COMPACT) || any_file (step, FILE_MISSING))
+    {
+      g_autoptr(GPtrArray) keys = NULL;
+
+      if (!fdnix_store_scan (step->store, &scan, on_collect, step, error))
+        return FALSE;
+      keys = sorted_keys (step->files);
+      for (guint i = 0; i < keys->len; i++)
+        {
+          FileState *fs = g_hash_table_lookup (step->files, keys->pdata[i]);
+
+          if (fs->kind != FILE_COMPACT)
+            continue;
+          if (!compact_file (step, fs, result, error))
+            return FALSE;
+          g_clear_pointer (&fs->live, g_hash_table_unref);
+        }
+    }
+  if (!fdnix_batch_sink_flush (step->sink, error))
+    return FALSE;
+
+  result->records_unmarked = fdnix_batch_sink_get_unmarked (step->sink) - unmarked_before;
+  if (result->records_unmarked > 0 || fdnix_batch_sink_get_unapplied (step->sink) > unapplied_before)
+    {
+      g_message ("%" G_GUINT64_FORMAT " package(s) lost their vectors; the index waits for them",
+                 result->records_unmarked);
+      return TRUE;
+    }
+  if (!write_index (step, sink_mark, run_id, result, &index, error) ||
+      !clean_up (step, index, result, error))
+    return FALSE;
+  result->converged = TRUE;
+  return TRUE;
+}
+
+/**
+ * fdnix_snapshot_update:
+ * @store: the package table
+ * @objects: where the vector files and the index are
+ * @embedder: the current embedder (model and dimension)
+ * @sink: the run's sink (compacted entries go there; it knows the files
+ *   this process wrote)
+ * @run_id: recorded in the index
+ * @vectors_per_file: the file size to aim for
+ * @out_result: (out caller-allocates): what happened
+ * @error: return location for an error
+ *
+ * Brings the files and the index in line with the store.  When records
+ * had to be unmarked (their vectors are lost) or a mark was refused, no
+ * index is written and @out_result->converged is FALSE: embed, then call
+ * this again.
+ *
+ * Returns: TRUE on success (converged or not).
+ */
+gboolean
+fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
+                       FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
+                       FdnixSnapshotResult *out_result, GError **error)
+{
+  Step step = { 0 };
+  FdnixSnapshotResult result = { 0 };
+  gboolean ok;
+
+  step.store = store;
+  step.objects = objects;
+  step.embedder = embedder;
+  step.sink = sink;
+  step.model = fdnix_embedder_get_model (embedder);
+  step.dimension = fdnix_embedder_get_dimension (embedder);
+  step.vectors_per_file = MAX (1, vectors_per_file);
+  step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);
+
+  if (!read_previous_index (&step, error))
+    {
+      g_hash_table_unref (step.files);
+      *out_result = result;
+      return FALSE;
+    }
+  if (step.previous != NULL &&
+      (g_strcmp0 (step.previous->model, step.model) != 0 || step.previous->dimension != step.dimension))
+    {
+      g_message ("the previous index is for %s: every file will be replaced",
+                 step.previous->model != NULL ? step.previous->model : "another model");
+      g_clear_pointer (&step.previous, fdnix_vector_index_free);
+    }
+  ok = run_step (&step, run_id, &result, error);
+  g_hash_table_unref (step.files);
+  if (step.stored != NULL)
+    g_hash_table_unref (step.stored);
+  fdnix_vector_index_free (step.previous);
+  *out_result = result;
+  return ok;
+}

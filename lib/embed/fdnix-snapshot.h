@@ -1,0 +1,51 @@
+/* fdnix-snapshot.h: make the index describe exactly the live vectors.
+ *
+ * After embedding (by this process or by N shard tasks), the index step
+ *   1. reads every embedded record (of the current model) and sums, per
+ *      batch file a record points to, the ids "<name>#<version>" of the
+ *      records pointing there (a digest, not a list);
+ *   2. compares each sum with the ids the file holds (from the previous
+ *      index, from this process's own writes, or by reading the file);
+ *   3. compacts every file that differs (a deleted package, a package
+ *      re-embedded elsewhere, a version that changed while the text did
+ *      not — its vector is reused under the new id) and merges underfull
+ *      files: live entries go to new files, records are repointed;
+ *   4. unmarks records whose vector is lost, so they are embedded again;
+ *   5. when nothing is left to fix, writes the index (if it changed), then
+ *      deletes every batch file it does not list.
+ * Memory: one digest per file, and for files being compacted the keys of
+ * the records pointing to them; never the vectors of more than one file.
+ *
+ * The step assumes no other fdnix-embed writes to the same objects while
+ * it runs (the Step Functions Map runs the shards first, then this).
+ */
+#pragma once
+
+#include "embed/fdnix-batch-sink.h"
+#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-objects.h"
+#include "store/fdnix-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gboolean converged;        /* the index was written (or already right) */
+  gboolean index_written;
+  guint64  records_unmarked; /* need embedding again before the index */
+  guint64  files_listed;
+  guint64  total_vectors;
+  guint64  files_compacted;
+  guint64  vectors_moved;
+  guint64  files_deleted;
+} FdnixSnapshotResult;
+
+gboolean fdnix_snapshot_update (FdnixStore          *store,
+                                FdnixObjects        *objects,
+                                FdnixEmbedder       *embedder,
+                                FdnixBatchSink      *sink,
+                                const gchar         *run_id,
+                                guint                vectors_per_file,
+                                FdnixSnapshotResult *out_result,
+                                GError             **error);
+
+G_END_DECLS

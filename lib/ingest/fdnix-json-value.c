@@ -1,0 +1,740 @@
+/* fdnix-json-value.c: arena-backed JSON value parser (see the header). */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/fdnix-error.h"
+#include "ingest/fdnix-json-scan.h"
+#include "ingest/fdnix-json-value.h"
+
+/* Small entries fit one block; a block survives between parses unless an
+ * unusually large entry made it big, so memory stays flat. */
+#define ARENA_BLOCK_SIZE (64 * 1024)
+#define ARENA_KEEP_MAX   (4 * 1024 * 1024)
+
+typedef enum {
+  PARSE_OK,
+  PARSE_FAIL,
+  PARSE_HALF,   /* a half-written value was found; containers are being closed */
+} ParseStatus;
+
+struct _FdnixJsonParser {
+  /* arena */
+  guint8             *block;
+  gsize               block_size;
+  gsize               block_used;
+  gsize               arena_total;   /* bytes of every block, current included */
+  GPtrArray          *old_blocks;
+
+  /* input */
+  const guchar       *start;
+  const guchar       *pos;
+  const guchar       *end;
+  FdnixJsonParseFlags flags;
+
+  /* outcome */
+  const gchar        *reason;
+  gsize               error_pos;
+  const gchar        *root_member;   /* arena, NUL-terminated */
+  gboolean            half_written;
+  gsize               half_pos;
+  guint               half_depth;
+  const gchar        *half_root_member;
+};
+
+static inline gboolean
+is_ws (guchar c)
+{
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+static inline gboolean
+is_digit (guchar c)
+{
+  return c >= '0' && c <= '9';
+}
+
+static void
+arena_new_block (FdnixJsonParser *self, gsize min_size)
+{
+  gsize size = MAX (MAX (self->block_size, (gsize) ARENA_BLOCK_SIZE), min_size);
+
+  if (self->block != NULL)
+    g_ptr_array_add (self->old_blocks, self->block);
+  self->block = g_malloc (size);
+  self->block_size = size;
+  self->block_used = 0;
+  self->arena_total += size;
+}
+
+static inline gpointer
+arena_alloc (FdnixJsonParser *self, gsize size)
+{
+  gpointer ptr;
+
+  size = (size + 7) & ~(gsize) 7;
+  if (size > self->block_size - self->block_used)
+    arena_new_block (self, size);
+  ptr = self->block + self->block_used;
+  self->block_used += size;
+  return ptr;
+}
+
+/* After a parse that needed several blocks, keep one block as large as all
+ * of them (so the next entry of that size needs one), unless that is big. */
+static void
+arena_reset (FdnixJsonParser *self)
+{
+  gsize total = self->arena_total;
+
+  if (self->old_blocks->len == 0 && self->block_size <= ARENA_KEEP_MAX)
+    {
+      self->block_used = 0;
+      return;
+    }
+  g_ptr_array_set_size (self->old_blocks, 0);
+  g_free (self->block);
+  self->block_size = total <= ARENA_KEEP_MAX ? total : ARENA_BLOCK_SIZE;
+  self->block = g_malloc (self->block_size);
+  self->block_used = 0;
+  self->arena_total = self->block_size;
+}
+
+static inline FdnixJsonValue *
+new_node (FdnixJsonParser *self)
+{
+  FdnixJsonValue *node = arena_alloc (self, sizeof (FdnixJsonValue));
+
+  memset (node, 0, sizeof *node);
+  return node;
+}
+
+static ParseStatus
+fail (FdnixJsonParser *self, const guchar *at, const gchar *reason)
+{
+  self->error_pos = at - self->start;
+  self->reason = reason;
+  return PARSE_FAIL;
+}
+
+static inline void
+skip_ws (FdnixJsonParser *self)
+{
+  const guchar *p = self->pos;
+
+  /* pretty-printed input: a newline, then runs of indentation */
+  while (p < self->end && is_ws (*p))
+    {
+      p++;
+      while (self->end - p >= 8 && fdnix_scan_load (p) == FDNIX_SCAN_ONES * ' ')
+        p += 8;
+    }
+  self->pos = p;
+}
+
+static gboolean
+hex4 (const guchar *p, guint *out)
+{
+  guint value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      guchar c = p[i];
+      value <<= 4;
+      if (c >= '0' && c <= '9')
+        value |= c - '0';
+      else if (c >= 'a' && c <= 'f')
+        value |= c - 'a' + 10;
+      else if (c >= 'A' && c <= 'F')
+        value |= c - 'A' + 10;
+      else
+        return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+/**
+ * fdnix_json_decode_string:
+ * @raw: the bytes between a JSON string's quotes
+ * @raw_length: bytes of @raw
+ * @out: where to write the decoded bytes: room for @raw_length bytes (every
+ *   escape decodes to fewer bytes than it takes)
+ * @out_length: (out): bytes written
+ * @out_repaired: (out): set when a lone surrogate escape became U+FFFD
+ * @out_error_position: (out) (optional): offset in @raw of a bad escape,
+ *   quote or control character
+ *
+ * Decodes escapes, surrogate pairs included.  Raw bytes are copied as they
+ * are: UTF-8 validity is the normalizer's business.  `\u0000` decodes to a
+ * NUL byte.
+ *
+ * Returns: FALSE when @raw is not valid JSON string content.
+ */
+gboolean
+fdnix_json_decode_string (const gchar *raw, gsize raw_length, gchar *out, gsize *out_length,
+                          gboolean *out_repaired, gsize *out_error_position)
+{
+  const guchar *p = (const guchar *) raw;
+  const guchar *end;
+  gchar *o = out;
+  gboolean repaired = FALSE;
+
+  /* an empty buffer may be NULL */
+  if (raw_length == 0)
+    {
+      *out_length = 0;
+      if (out_repaired != NULL)
+        *out_repaired = FALSE;
+      return TRUE;
+    }
+  end = p + raw_length;
+  while (p < end)
+    {
+      const guchar *run = p;
+      guint cp;
+
+      p = fdnix_scan_string_special (p, end);
+      memcpy (o, run, p - run);
+      o += p - run;
+      if (p == end)
+        break;
+      if (*p != '\\' || end - p < 2)
+        {
+          if (out_error_position != NULL)
+            *out_error_position = p - (const guchar *) raw;
+          return FALSE;
+        }
+      switch (p[1])
+        {
+        case '"':  *o++ = '"'; p += 2; continue;
+        case '\\': *o++ = '\\'; p += 2; continue;
+        case '/':  *o++ = '/'; p += 2; continue;
+        case 'b':  *o++ = '\b'; p += 2; continue;
+        case 'f':  *o++ = '\f'; p += 2; continue;
+        case 'n':  *o++ = '\n'; p += 2; continue;
+        case 'r':  *o++ = '\r'; p += 2; continue;
+        case 't':  *o++ = '\t'; p += 2; continue;
+        case 'u':
+          break;
+        default:
+          if (out_error_position != NULL)
+            *out_error_position = p - (const guchar *) raw;
+          return FALSE;
+        }
+      if (end - p < 6 || !hex4 (p + 2, &cp))
+        {
+          if (out_error_position != NULL)
+            *out_error_position = p - (const guchar *) raw;
+          return FALSE;
+        }
+      p += 6;
+      if (cp >= 0xd800 && cp <= 0xdbff)
+        {
+          guint low;
+          if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex4 (p + 2, &low) &&
+              low >= 0xdc00 && low <= 0xdfff)
+            {
+              cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+              p += 6;
+            }
+          else
+            {
+              cp = 0xfffd;
+              repaired = TRUE;
+            }
+        }
+      else if (cp >= 0xdc00 && cp <= 0xdfff)
+        {
+          cp = 0xfffd;
+          repaired = TRUE;
+        }
+      o += g_unichar_to_utf8 (cp, o);
+    }
+  *out_length = o - out;
+  if (out_repaired != NULL)
+    *out_repaired = repaired;
+  return TRUE;
+}
+
+/* pos is at the opening quote. */
+static ParseStatus
+parse_string (FdnixJsonParser *self, const gchar **out_text, gsize *out_length, gboolean *out_repaired)
+{
+  const guchar *s = self->pos + 1;
+  const guchar *q = s;
+  const guchar *end = self->end;
+  gchar *buf;
+  gsize length = 0;
+  gsize bad = 0;
+
+  q = fdnix_scan_string_special (q, end);
+  if (q < end && *q == '"')
+    {
+      *out_text = (const gchar *) s;
+      *out_length = q - s;
+      *out_repaired = FALSE;
+      self->pos = q + 1;
+      return PARSE_OK;
+    }
+  /* escapes: find the closing quote, then decode into the arena */
+  while (q < end && *q != '"')
+    {
+      if (*q < 0x20)
+        return fail (self, q, "control character in a string");
+      if (*q == '\\')
+        {
+          if (end - q < 2)
+            {
+              q = end;
+              break;
+            }
+          q++;
+        }
+      q++;
+    }
+  if (q >= end)
+    return fail (self, end, "unterminated string");
+  buf = arena_alloc (self, (q - s) + 1);
+  if (!fdnix_json_decode_string ((const gchar *) s, q - s, buf, &length, out_repaired, &bad))
+    return fail (self, s + bad, "invalid escape in a string");
+  buf[length] = '\0';
+  *out_text = buf;
+  *out_length = length;
+  self->pos = q + 1;
+  return PARSE_OK;
+}
+
+static ParseStatus
+parse_number (FdnixJsonParser *self, FdnixJsonValue *v)
+{
+  const guchar *s = self->pos;
+  const guchar *q = s;
+  const guchar *end = self->end;
+
+  if (*q == '-')
+    q++;
+  if (q < end && *q == '0')
+    q++;
+  else if (q < end && *q >= '1' && *q <= '9')
+    while (q < end && is_digit (*q))
+      q++;
+  else
+    return fail (self, q, "invalid number");
+  if (q < end && *q == '.')
+    {
+      q++;
+      if (q >= end || !is_digit (*q))
+        return fail (self, q, "invalid number");
+      while (q < end && is_digit (*q))
+        q++;
+    }
+  if (q < end && (*q == 'e' || *q == 'E'))
+    {
+      q++;
+      if (q < end && (*q == '+' || *q == '-'))
+        q++;
+      if (q >= end || !is_digit (*q))
+        return fail (self, q, "invalid number");
+      while (q < end && is_digit (*q))
+        q++;
+    }
+  v->type = FDNIX_JSON_NUMBER;
+  v->text = (const gchar *) s;
+  v->length = q - s;
+  self->pos = q;
+  return PARSE_OK;
+}
+
+static ParseStatus
+parse_literal (FdnixJsonParser *self, const gchar *word, gsize length)
+{
+  if ((gsize) (self->end - self->pos) < length || memcmp (self->pos, word, length) != 0)
+    return fail (self, self->pos, "invalid literal");
+  self->pos += length;
+  return PARSE_OK;
+}
+
+static void
+mark_half_written (FdnixJsonParser *self, guint depth)
+{
+  self->half_written = TRUE;
+  self->half_pos = self->pos - self->start;
+  self->half_depth = depth;
+  self->half_root_member = self->root_member;
+}
+
+/* After a half-written value every open container closes, and nothing else
+ * follows: that is what nix's writer does while the exception unwinds. */
+static ParseStatus
+close_half (FdnixJsonParser *self, guchar closer)
+{
+  skip_ws (self);
+  if (self->pos >= self->end || *self->pos != closer)
+    return fail (self, self->pos, "data after a half-written value");
+  self->pos++;
+  return PARSE_HALF;
+}
+
+static ParseStatus parse_value (FdnixJsonParser *self, FdnixJsonValue *v, guint depth);
+
+static ParseStatus
+parse_object (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
+{
+  FdnixJsonValue **tail = &v->children;
+  gboolean half_ok = (self->flags & FDNIX_JSON_PARSE_HALF_WRITTEN) != 0;
+
+  if (depth >= FDNIX_JSON_MAX_DEPTH)
+    return fail (self, self->pos, "nesting too deep");
+  v->type = FDNIX_JSON_OBJECT;
+  self->pos++;
+  skip_ws (self);
+  if (self->pos < self->end && *self->pos == '}')
+    {
+      self->pos++;
+      return PARSE_OK;
+    }
+  for (;;)
+    {
+      FdnixJsonValue *child;
+      ParseStatus status;
+
+      skip_ws (self);
+      if (self->pos >= self->end)
+        return fail (self, self->pos, "unexpected end of input");
+      if (*self->pos != '"')
+        return fail (self, self->pos, "expected a member name");
+      child = new_node (self);
+      if (parse_string (self, &child->name, &child->name_length, &child->name_repaired) != PARSE_OK)
+        return PARSE_FAIL;
+      skip_ws (self);
+      if (self->pos >= self->end || *self->pos != ':')
+        return fail (self, self->pos, "expected ':' after a member name");
+      self->pos++;
+      skip_ws (self);
+      if (depth == 0)
+        {
+          gchar *name = arena_alloc (self, child->name_length + 1);
+          memcpy (name, child->name, child->name_length);
+          name[child->name_length] = '\0';
+          self->root_member = name;
+        }
+      if (half_ok && self->pos < self->end && *self->pos == '}')
+        {
+          mark_half_written (self, depth);
+          self->pos++;
+          return PARSE_HALF;
+        }
+      status = parse_value (self, child, depth + 1);
+      if (status == PARSE_FAIL)
+        return PARSE_FAIL;
+      *tail = child;
+      tail = &child->next;
+      v->length++;
+      if (status == PARSE_HALF)
+        return close_half (self, '}');
+      skip_ws (self);
+      if (self->pos >= self->end)
+        return fail (self, self->pos, "unexpected end of input");
+      if (*self->pos == '}')
+        {
+          self->pos++;
+          return PARSE_OK;
+        }
+      if (*self->pos != ',')
+        return fail (self, self->pos, "expected ',' or '}'");
+      self->pos++;
+    }
+}
+
+static ParseStatus
+parse_array (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
+{
+  FdnixJsonValue **tail = &v->children;
+  gboolean half_ok = (self->flags & FDNIX_JSON_PARSE_HALF_WRITTEN) != 0;
+
+  if (depth >= FDNIX_JSON_MAX_DEPTH)
+    return fail (self, self->pos, "nesting too deep");
+  v->type = FDNIX_JSON_ARRAY;
+  self->pos++;
+  skip_ws (self);
+  if (self->pos < self->end && *self->pos == ']')
+    {
+      self->pos++;
+      return PARSE_OK;
+    }
+  for (;;)
+    {
+      FdnixJsonValue *child = new_node (self);
+      ParseStatus status = parse_value (self, child, depth + 1);
+
+      if (status == PARSE_FAIL)
+        return PARSE_FAIL;
+      *tail = child;
+      tail = &child->next;
+      v->length++;
+      if (status == PARSE_HALF)
+        return close_half (self, ']');
+      skip_ws (self);
+      if (self->pos >= self->end)
+        return fail (self, self->pos, "unexpected end of input");
+      if (*self->pos == ']')
+        {
+          self->pos++;
+          return PARSE_OK;
+        }
+      if (*self->pos != ',')
+        return fail (self, self->pos, "expected ',' or ']'");
+      self->pos++;
+      skip_ws (self);
+      if (half_ok && self->pos < self->end && *self->pos == ']')
+        {
+          mark_half_written (self, depth);
+          self->pos++;
+          return PARSE_HALF;
+        }
+    }
+}
+
+static ParseStatus
+parse_value (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
+{
+  skip_ws (self);
+  if (self->pos >= self->end)
+    return fail (self, self->pos, "unexpected end of input");
+  switch (*self->pos)
+    {
+    case '{':
+      return parse_object (self, v, depth);
+    case '[':
+      return parse_array (self, v, depth);
+    case '"':
+      v->type = FDNIX_JSON_STRING;
+      return parse_string (self, &v->text, &v->length, &v->repaired);
+    case 't':
+      v->type = FDNIX_JSON_BOOLEAN;
+      v->boolean = TRUE;
+      return parse_literal (self, "true", 4);
+    case 'f':
+      v->type = FDNIX_JSON_BOOLEAN;
+      return parse_literal (self, "false", 5);
+    case 'n':
+      v->type = FDNIX_JSON_NULL;
+      return parse_literal (self, "null", 4);
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      return parse_number (self, v);
+    default:
+      return fail (self, self->pos, "unexpected character");
+    }
+}
+
+/**
+ * fdnix_json_parser_new:
+ *
+ * Returns: (transfer full): a parser, reusable for any number of documents.
+ */
+FdnixJsonParser *
+fdnix_json_parser_new (void)
+{
+  FdnixJsonParser *self = g_new0 (FdnixJsonParser, 1);
+
+  self->old_blocks = g_ptr_array_new_with_free_func (g_free);
+  arena_new_block (self, ARENA_BLOCK_SIZE);
+  return self;
+}
+
+/**
+ * fdnix_json_parser_free:
+ * @self: (transfer full) (nullable): a parser
+ */
+void
+fdnix_json_parser_free (FdnixJsonParser *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->old_blocks);
+  g_free (self->block);
+  g_free (self);
+}
+
+/**
+ * fdnix_json_parser_parse:
+ * @self: a parser
+ * @data: JSON text: one value, whitespace around it allowed
+ * @length: bytes of @data
+ * @flags: parse flags
+ * @error: return location for an error (FDNIX_ERROR_INVALID_DATA)
+ *
+ * Parses @data.  The previous tree is freed.  On failure,
+ * fdnix_json_parser_get_error_position() and _get_error_reason() say where
+ * and why, for callers that report offsets in a larger document.
+ *
+ * Returns: (transfer none) (nullable): the root, owned by @self and valid
+ *   until the next parse; strings may point into @data.
+ */
+const FdnixJsonValue *
+fdnix_json_parser_parse (FdnixJsonParser *self, const gchar *data, gsize length,
+                         FdnixJsonParseFlags flags, GError **error)
+{
+  FdnixJsonValue *root;
+  ParseStatus status;
+
+  arena_reset (self);
+  self->start = (const guchar *) data;
+  self->pos = self->start;
+  self->end = self->start + length;
+  self->flags = flags;
+  self->reason = NULL;
+  self->error_pos = 0;
+  self->root_member = NULL;
+  self->half_written = FALSE;
+  self->half_pos = 0;
+  self->half_depth = 0;
+  self->half_root_member = NULL;
+
+  root = new_node (self);
+  status = parse_value (self, root, 0);
+  if (status != PARSE_FAIL)
+    {
+      skip_ws (self);
+      if (self->pos != self->end)
+        status = fail (self, self->pos, "unexpected data after the value");
+    }
+  if (status == PARSE_FAIL)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                   "invalid JSON at byte %" G_GSIZE_FORMAT ": %s", self->error_pos, self->reason);
+      return NULL;
+    }
+  return root;
+}
+
+/**
+ * fdnix_json_parser_get_error_position:
+ * @self: a parser whose last parse failed
+ *
+ * Returns: the offset in the input of the byte that made it fail.
+ */
+gsize
+fdnix_json_parser_get_error_position (FdnixJsonParser *self)
+{
+  return self->error_pos;
+}
+
+/**
+ * fdnix_json_parser_get_error_reason:
+ * @self: a parser whose last parse failed
+ *
+ * Returns: (transfer none) (nullable): a short reason ("expected ':' ...").
+ */
+const gchar *
+fdnix_json_parser_get_error_reason (FdnixJsonParser *self)
+{
+  return self->reason;
+}
+
+/**
+ * fdnix_json_parser_get_half_written:
+ * @self: a parser
+ * @out_position: (out) (optional): offset of the missing value
+ * @out_root_member: (out) (optional) (transfer none): name of the root
+ *   object's member holding the missing value (NULL if the root is not an
+ *   object); valid until the next parse
+ * @out_depth: (out) (optional): nesting depth of the container missing a
+ *   value (0: the root itself)
+ *
+ * Returns: whether the last successful parse (with
+ *   FDNIX_JSON_PARSE_HALF_WRITTEN) met a half-written value; the tree then
+ *   ends there.
+ */
+gboolean
+fdnix_json_parser_get_half_written (FdnixJsonParser *self, gsize *out_position,
+                                    const gchar **out_root_member, guint *out_depth)
+{
+  if (out_position != NULL)
+    *out_position = self->half_pos;
+  if (out_root_member != NULL)
+    *out_root_member = self->half_root_member;
+  if (out_depth != NULL)
+    *out_depth = self->half_depth;
+  return self->half_written;
+}
+
+/**
+ * fdnix_json_object_get:
+ * @object: (nullable): a value
+ * @name: a member name
+ *
+ * Returns: (transfer none) (nullable): the member's value (the last one when
+ *   a name repeats, as most JSON readers do), or NULL when @object is not an
+ *   object or has no such member.
+ */
+const FdnixJsonValue *
+fdnix_json_object_get (const FdnixJsonValue *object, const gchar *name)
+{
+  const FdnixJsonValue *found = NULL;
+  gsize length = strlen (name);
+
+  if (object == NULL || object->type != FDNIX_JSON_OBJECT)
+    return NULL;
+  for (const FdnixJsonValue *m = object->children; m != NULL; m = m->next)
+    if (m->name_length == length && memcmp (m->name, name, length) == 0)
+      found = m;
+  return found;
+}
+
+/**
+ * fdnix_json_value_is_string:
+ * @value: (nullable): a value
+ *
+ * Returns: whether @value is a string.
+ */
+gboolean
+fdnix_json_value_is_string (const FdnixJsonValue *value)
+{
+  return value != NULL && value->type == FDNIX_JSON_STRING;
+}
+
+/**
+ * fdnix_json_value_get_int64:
+ * @value: (nullable): a value
+ * @out_value: (out): the integer
+ *
+ * Returns: whether @value is a number written as an integer (no fraction,
+ *   no exponent) that fits in 64 bits.
+ */
+gboolean
+fdnix_json_value_get_int64 (const FdnixJsonValue *value, gint64 *out_value)
+{
+  const gchar *p;
+  const gchar *end;
+  gboolean negative = FALSE;
+  guint64 magnitude = 0;
+
+  if (value == NULL || value->type != FDNIX_JSON_NUMBER)
+    return FALSE;
+  p = value->text;
+  end = p + value->length;
+  if (p < end && *p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+  if (p == end)
+    return FALSE;
+  for (; p < end; p++)
+    {
+      guint digit;
+      if (!is_digit (*p))
+        return FALSE;
+      digit = *p - '0';
+      if (magnitude > (G_MAXUINT64 - digit) / 10)
+        return FALSE;
+      magnitude = magnitude * 10 + digit;
+    }
+  if (negative ? magnitude > (guint64) G_MAXINT64 + 1 : magnitude > (guint64) G_MAXINT64)
+    return FALSE;
+  *out_value = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
+  return TRUE;
+}

@@ -1,0 +1,1 @@
+# lib/search: loading vectors and ranking for fdnix-search

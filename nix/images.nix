@@ -1,0 +1,101 @@
+# OCI images for the ECS tasks, built without Docker (dockerTools).  Each
+# holds one program as entrypoint, its closure, a CA bundle and a non-root
+# user; the metadata image also holds nix, so fdnix-metadata can run
+# `nix-env -qaP --json --meta` itself.
+{
+  lib,
+  dockerTools,
+  runCommand,
+  cacert,
+  nix,
+  fdnix,
+  created,
+  revision,
+}:
+
+let
+  uid = "10001";
+
+  # /etc/passwd and /etc/group naming the unprivileged user, a writable /tmp
+  base = runCommand "fdnix-image-base" { } ''
+    mkdir -p $out/etc
+    cat > $out/etc/passwd <<EOF
+    root:x:0:0:root:/var/empty:/sbin/nologin
+    fdnix:x:${uid}:${uid}:fdnix:/var/lib/fdnix:/sbin/nologin
+    nobody:x:65534:65534:nobody:/var/empty:/sbin/nologin
+    EOF
+    cat > $out/etc/group <<EOF
+    root:x:0:
+    fdnix:x:${uid}:
+    nogroup:x:65534:
+    EOF
+  '';
+
+  mkImage =
+    {
+      name,
+      description,
+      extraContents ? [ ],
+      extraEnv ? [ ],
+      extraDirs ? "",
+    }:
+    dockerTools.streamLayeredImage {
+      name = "fdnix-${name}";
+      tag = fdnix.version;
+      inherit created;
+      contents = [
+        base
+        dockerTools.caCertificates
+      ] ++ extraContents;
+      fakeRootCommands = ''
+        mkdir -p tmp var/lib/fdnix ${extraDirs}
+        chmod 1777 tmp
+        chown -R ${uid}:${uid} var/lib/fdnix ${extraDirs}
+      '';
+      enableFakechroot = false;
+      config = {
+        Entrypoint = [ (lib.getExe' fdnix "fdnix-${name}") ];
+        User = "${uid}:${uid}";
+        WorkingDir = "/var/lib/fdnix";
+        Env = [
+          "SSL_CERT_FILE=${cacert}/etc/ssl/certs/ca-bundle.crt"
+          "FDNIX_DATA_DIR=/var/lib/fdnix"
+          "HOME=/var/lib/fdnix"
+        ] ++ extraEnv;
+        Labels = {
+          "org.opencontainers.image.title" = "fdnix-${name}";
+          "org.opencontainers.image.description" = description;
+          "org.opencontainers.image.version" = fdnix.version;
+          "org.opencontainers.image.revision" = revision;
+          "org.opencontainers.image.created" = created;
+          "org.opencontainers.image.source" = "https://github.com/fdnix/fdnix";
+          "org.opencontainers.image.licenses" = "MIT";
+        };
+      };
+      passthru = {
+        program = "fdnix-${name}";
+        inherit uid;
+      };
+    };
+in
+{
+  metadata = mkImage {
+    name = "metadata";
+    description = "nixpkgs metadata into the fdnix package table";
+    extraContents = [ nix ];
+    # nix-env runs unprivileged: it evaluates with a store of its own under
+    # /var/lib/fdnix (writable by the user), fetching nixpkgs from NIX_PATH
+    extraDirs = "var/lib/fdnix/nix";
+    extraEnv = [
+      "NIX_REMOTE=local?root=/var/lib/fdnix/nix"
+      "NIX_PATH=nixpkgs=https://nixos.org/channels/nixos-unstable/nixexprs.tar.xz"
+      "NIX_SSL_CERT_FILE=${cacert}/etc/ssl/certs/ca-bundle.crt"
+      "PATH=${lib.makeBinPath [ nix ]}"
+    ];
+  };
+
+  embed = mkImage {
+    name = "embed";
+    description = "package embeddings into the fdnix vector files";
+  };
+}

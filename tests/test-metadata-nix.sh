@@ -1,0 +1,84 @@
+#!/bin/bash
+# fdnix-metadata runs the real nix-env (Debian's nix-bin) over fixture
+# expressions that reproduce every odd shape of real nixpkgs output, a
+# throwing meta attribute (nix 2.8's half-written entry) and a failing
+# evaluation.  No daemon: nix uses a store under the test's directory.
+. "$(dirname "$0")/lib.sh"
+need nix-env jq sqlite3
+
+export NIX_REMOTE="local?root=$TEST_TMP/nix"
+export NIX_CONF_DIR="$TEST_TMP/nix-conf"
+mkdir -p "$NIX_CONF_DIR"
+: > "$NIX_CONF_DIR/nix.conf"
+
+fixture="$FDNIX_TESTS_SRCDIR/data/nix"
+db="$TEST_TMP/fdnix.sqlite"
+log="$TEST_TMP/run.log"
+
+# --- a real evaluation into the embedded store
+fdnix-metadata --nixpkgs "$fixture" --database "$db" --log-format=json \
+  --summary-json "$TEST_TMP/summary.json" -v 2>"$log" || { cat "$log"; fail "fdnix-metadata failed on the fixture"; }
+
+entries=$(jq -r '.counts.entries' "$TEST_TMP/summary.json")
+stored=$(sqlite3 "$db" 'select count(*) from packages')
+check '[ "$entries" = 22 ]' "nix-env printed 22 entries (got $entries)"
+check '[ "$stored" = 21 ]' "21 packages stored: all but the half-written one (got $stored)"
+check '[ "$(jq -r .counts.skipped_half_written "$TEST_TMP/summary.json")" = 1 ]' "one half-written entry skipped"
+grep -q '"level":"warning".*throws-meta' "$log" || fail "the skipped entry is logged with its attribute path"
+check '[ -z "$(sqlite3 "$db" "select 1 from packages where packageName = '"'"'throws-meta'"'"'")" ]' "half-written entry not stored"
+
+q () { sqlite3 "$db" "$1"; }
+# keys: attribute paths, never empty versions
+check '[ "$(q "select count(*) from packages where version = '"''"'")" = 0 ]' "no empty version"
+check '[ "$(q "select version from packages where packageName = '"'"'empty-version'"'"'")" = unknown ]' "empty version becomes unknown"
+check '[ "$(q "select pname from packages where packageName = '"'"'python3Packages.nested.deep'"'"'")" = deep ]' "nested attribute path stored with its pname"
+check '[ -n "$(q "select 1 from packages where packageName = '"'"'python3Packages.term+key'"'"'")" ]' "attribute with + stored"
+# licenses
+check '[ "$(q "select json_extract(license, '"'"'\$.type'"'"') from packages where packageName = '"'"'license-string'"'"'")" = string ]' "string license"
+check '[ "$(q "select json_extract(license, '"'"'\$.licenses[1].spdxId'"'"') from packages where packageName = '"'"'license-list'"'"'")" = GPL-3.0-or-later ]' "license list"
+check '[ -z "$(q "select license from packages where packageName = '"'"'license-empty-list'"'"'")" ]' "empty license list is no license"
+check '[ "$(q "select json_extract(license, '"'"'\$.fullName'"'"') from packages where packageName = '"'"'license-no-spdx'"'"'")" = MIT/X11 ]' "license without spdxId"
+check '[ "$(q "select json_extract(license, '"'"'\$.operator'"'"') from packages where packageName = '"'"'license-compound'"'"'")" = AND ]' "compound license"
+# maintainers, homepage, platforms
+check '[ "$(q "select json_array_length(maintainers) from packages where packageName = '"'"'maintainers-mixed'"'"'")" = 3 ]' "three maintainers"
+check '[ "$(q "select json_extract(maintainers, '"'"'\$[1].github'"'"') is null from packages where packageName = '"'"'maintainers-mixed'"'"'")" = 1 ]' "maintainer without github"
+check '[ "$(q "select homepage from packages where packageName = '"'"'homepage-list'"'"'")" = https://example.org/one ]' "homepage list gives the first"
+check '[ "$(q "select json_extract(platforms, '"'"'\$[0]'"'"') from packages where packageName = '"'"'platforms-objects'"'"'")" = kernel.execFormat.name=elf ]' "platform pattern flattened"
+check '[ "$(q "select json_array_length(platforms) from packages where packageName = '"'"'platforms-mixed'"'"'")" = 2 ]' "mixed platforms"
+# text fields
+check '[ -z "$(q "select description from packages where packageName = '"'"'no-description'"'"'")" ]' "missing description"
+check '[ "$(q "select length(longDescription) <= 16400 and longDescription like '"'"'%[truncated]'"'"' from packages where packageName = '"'"'long-description'"'"'")" = 1 ]' "long description capped with a marker"
+check '[ "$(q "select description from packages where packageName = '"'"'unicode'"'"'")" = "Ünïcödé descriptions – with emoji 🐧 and 中文" ]' "non-ASCII text intact"
+check '[ "$(q "select description from packages where packageName = '"'"'invalid-utf8'"'"'")" = "caf� au lait � end" ]' "invalid UTF-8 repaired"
+grep -q 'invalid-utf8' "$log" || fail "the repaired package is named in the log"
+check '[ "$(q "select position from packages where packageName = '"'"'hello'"'"'")" = "default.nix:27" ]' "position relative to the nixpkgs root"
+check '[ "$(q "select unfree || available || broken || insecure from packages where packageName = '"'"'unfree-tool'"'"'")" = 1000 ]' "unfree, unavailable"
+check '[ "$(q "select broken || insecure from packages where packageName = '"'"'broken-pkg'"'"'")" = 11 ]' "broken and insecure"
+check '[ "$(q "select mainProgram from packages where packageName = '"'"'hello'"'"'")" = hello ]' "mainProgram"
+
+# --- a rerun on the same evaluation writes nothing
+fdnix-metadata --nixpkgs "$fixture" --database "$db" --summary-json "$TEST_TMP/summary2.json" 2>>"$log" \
+  || fail "second run failed"
+check '[ "$(jq -r .counts.written "$TEST_TMP/summary2.json")" = 0 ]' "second run writes 0 rows"
+check '[ "$(jq -r .counts.unchanged "$TEST_TMP/summary2.json")" = 21 ]' "second run: all unchanged"
+
+# --- a failing evaluation: exit 1, nix's message shown, store untouched
+before=$(sqlite3 "$db" .dump | sha256sum)
+set +e
+fdnix-metadata --nixpkgs "$FDNIX_TESTS_SRCDIR/data/nix-broken" --database "$db" --log-format=text 2>"$TEST_TMP/broken.log"
+status=$?
+set -e
+check '[ "$status" = 1 ]' "failed nix-env gives exit status 1 (got $status)"
+grep -q 'error: .*nix-env exited with status 1.*missing-file.nix' "$TEST_TMP/broken.log" \
+  || { cat "$TEST_TMP/broken.log"; fail "error line names nix-env's status and message"; }
+check '[ "$(grep -c "error:" "$TEST_TMP/broken.log")" = 1 ]' "exactly one error line"
+check '[ "$(sqlite3 "$db" .dump | sha256sum)" = "$before" ]' "store unchanged after a failed evaluation"
+
+# --- a missing nix-env is a clear error too
+set +e
+FDNIX_NIX_ENV=/nonexistent/nix-env fdnix-metadata --nixpkgs "$fixture" --database "$db" --log-format=text 2>"$TEST_TMP/missing.log"
+status=$?
+set -e
+check '[ "$status" = 1 ]' "missing nix-env gives exit 1"
+grep -q 'cannot run /nonexistent/nix-env' "$TEST_TMP/missing.log" || fail "missing nix-env is named"
+exit 0
