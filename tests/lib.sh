@@ -99,6 +99,8 @@ wait_for_port () {
 
 start_server () {
   name=$1; port=$2; shift 2
+  # In $(...) the pid would be lost and the server outlive the test.
+  [ "${BASH_SUBSHELL:-0}" = 0 ] || fail "start_server $name: called in a subshell"
   "$@" >"$TEST_TMP/$name.log" 2>&1 &
   pid=$!
   SERVER_PIDS="$SERVER_PIDS $pid"

@@ -14,12 +14,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$TEST_TMP/key.pem" -out "$TEST_TMP/cert.pem" 2>/dev/null \
   || fail "openssl could not make a test certificate"
 
+# Sets $port; not called in $(...), so that lib.sh's cleanup knows the server.
 start_https () {
   name=$1; shift
   port=$(free_port)
   start_server "$name" "$port" python3 "$server" --root "$root" --cert "$TEST_TMP/cert.pem" \
     --key "$TEST_TMP/key.pem" --port "$port" "$@"
-  echo "$port"
 }
 run () {
   set +e
@@ -29,7 +29,7 @@ run () {
 }
 
 db="$TEST_TMP/db.sqlite"
-port=$(start_https good)
+start_https good
 printf '[input]\nchannel-base-url=https://127.0.0.1:%s\n' "$port" > "$TEST_TMP/fdnix.conf"
 
 # an unknown CA is refused: verification is on
@@ -48,14 +48,16 @@ run fdnix-metadata --channel "https://127.0.0.1:$port/nixos-test/packages.json.b
 check '[ "$status" = 0 ] && [ "$(jq .counts.written "$TEST_TMP/s2.json")" = 0 ]' "rerun from the URL writes nothing"
 
 # 503 twice, then the file: retried with back-off
-flaky=$(start_https flaky --fail-first 2)
+start_https flaky --fail-first 2
+flaky=$port
 run fdnix-metadata --channel "https://127.0.0.1:$flaky/nixos-test/packages.json.br" --database "$TEST_TMP/db2.sqlite" --summary-json "$TEST_TMP/s3.json"
 check '[ "$status" = 0 ]' "503s are retried"
 check '[ "$(jq .retries.total "$TEST_TMP/s3.json")" -ge 2 ]' "retries counted in the summary"
 
 # a download cut short: exit 1, store untouched
 before=$(sqlite3 "$db" .dump | sha256sum)
-cut=$(start_https cut --truncate 600)
+start_https cut --truncate 600
+cut=$port
 run fdnix-metadata --channel "https://127.0.0.1:$cut/nixos-test/packages.json.br" --database "$db" --log-format=text
 check '[ "$status" = 1 ]' "truncated download fails"
 grep -q 'error:' "$TEST_TMP/err" || fail "one error line"
