@@ -167,34 +167,97 @@ add_record (FdnixRecord *record, gpointer user_data, GError **error)
   return fdnix_search_index_add_record (data->index, record, error);
 }
 
+/* One batch file on its way: fetched by the main thread (object stores
+ * are used by one thread at a time), checked and parsed by a worker,
+ * applied to the index by the main thread in index order. */
+typedef struct {
+  const FdnixBatchFileInfo *info;
+  guint                     dimension;
+  GBytes                   *stored;
+  FdnixVectorBatch         *batch;
+  GError                   *error;
+  gboolean                  done;
+} FileJob;
+
+typedef struct {
+  GMutex   lock;
+  GCond    done;
+  gboolean stop;  /* a file failed: workers skip what is queued */
+} Loader;
+
+static void
+file_job_free (FileJob *job)
+{
+  g_clear_pointer (&job->stored, g_bytes_unref);
+  g_clear_pointer (&job->batch, fdnix_vector_batch_free);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileJob, file_job_free)
+
 static gboolean
-load_file (FdnixSearchIndex *index, FdnixObjects *objects, const FdnixBatchFileInfo *info,
-           guint dimension, FdnixSearchLoadStats *stats, GError **error)
+parse_file (FileJob *job, GError **error)
+{
+  const FdnixBatchFileInfo *info = job->info;
+
+  if (!fdnix_search_check_stored (info, job->stored, error))
+    return FALSE;
+  job->batch = fdnix_vector_batch_load (job->stored, info->key, NULL, error);
+  if (job->batch == NULL || !fdnix_search_check_batch (info, job->batch, error))
+    return FALSE;
+  if (job->batch->count > 0 && job->batch->dimension != job->dimension)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                   "%s: vectors have %u dimensions, but the index's vector_dimension is %u",
+                   info->key, job->batch->dimension, job->dimension);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+parse_worker (gpointer data, gpointer user_data)
+{
+  FileJob *job = data;
+  Loader *loader = user_data;
+  gboolean skip;
+
+  g_mutex_lock (&loader->lock);
+  skip = loader->stop;
+  g_mutex_unlock (&loader->lock);
+  if (skip)
+    g_set_error_literal (&job->error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED, "not parsed");
+  else if (!parse_file (job, &job->error))
+    g_clear_pointer (&job->batch, fdnix_vector_batch_free);
+  /* the stored bytes are not needed any more: free them early */
+  g_clear_pointer (&job->stored, g_bytes_unref);
+  g_mutex_lock (&loader->lock);
+  job->done = TRUE;
+  g_cond_broadcast (&loader->done);
+  g_mutex_unlock (&loader->lock);
+}
+
+static GBytes *
+fetch_file (FdnixObjects *objects, const FdnixBatchFileInfo *info, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) stored = fdnix_objects_get (objects, info->key, &local_error);
-  g_autoptr(FdnixVectorBatch) batch = NULL;
+  GBytes *stored = fdnix_objects_get (objects, info->key, &local_error);
 
   if (stored == NULL)
     {
       if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
         g_prefix_error (&local_error, "the index lists a file that is missing: ");
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
     }
-  stats->bytes += g_bytes_get_size (stored);
-  if (!fdnix_search_check_stored (info, stored, error))
-    return FALSE;
-  batch = fdnix_vector_batch_load (stored, info->key, NULL, error);
-  if (batch == NULL || !fdnix_search_check_batch (info, batch, error))
-    return FALSE;
-  if (batch->count > 0 && batch->dimension != dimension)
-    {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "%s: vectors have %u dimensions, but the index's vector_dimension is %u",
-                   info->key, batch->dimension, dimension);
-      return FALSE;
-    }
+  return stored;
+}
+
+static void
+apply_file (FdnixSearchIndex *index, const FileJob *job, FdnixSearchLoadStats *stats)
+{
+  const FdnixVectorBatch *batch = job->batch;
+
   stats->files++;
   for (guint i = 0; i < batch->count; i++)
     {
@@ -210,7 +273,7 @@ load_file (FdnixSearchIndex *index, FdnixObjects *objects, const FdnixBatchFileI
       if (!fdnix_search_index_set_vector (index, (guint) entry,
                                           batch->vectors + (gsize) i * batch->dimension))
         {
-          g_warning ("%s: a second vector for %s (ignored)", info->key, name);
+          g_warning ("%s: a second vector for %s (ignored)", job->info->key, name);
           stats->repeated++;
           continue;
         }
@@ -219,7 +282,80 @@ load_file (FdnixSearchIndex *index, FdnixObjects *objects, const FdnixBatchFileI
         stats->vectors_other_version++;
       stats->vectors++;
     }
+}
+
+/* Waits for the oldest job and applies it; FALSE with its error. */
+static gboolean
+finish_oldest (GQueue *pending, Loader *loader, FdnixSearchIndex *index,
+               FdnixSearchLoadStats *stats, GError **error)
+{
+  g_autoptr(FileJob) job = g_queue_pop_head (pending);
+
+  g_mutex_lock (&loader->lock);
+  while (!job->done)
+    g_cond_wait (&loader->done, &loader->lock);
+  g_mutex_unlock (&loader->lock);
+  if (job->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&job->error));
+      return FALSE;
+    }
+  apply_file (index, job, stats);
   return TRUE;
+}
+
+static gboolean
+load_files (FdnixSearchIndex *index, FdnixObjects *objects, const FdnixVectorIndex *vindex,
+            FdnixSearchLoadStats *stats, GError **error)
+{
+  Loader loader = { 0 };
+  GThreadPool *pool;
+  GQueue pending = G_QUEUE_INIT;
+  guint threads = CLAMP (g_get_num_processors (), 1, 4);
+  gboolean ok = TRUE;
+
+  g_mutex_init (&loader.lock);
+  g_cond_init (&loader.done);
+  pool = g_thread_pool_new (parse_worker, &loader, (gint) threads, FALSE, NULL);
+  for (guint i = 0; ok && i < vindex->files->len; i++)
+    {
+      FileJob *job;
+
+      /* at most two files per worker in memory */
+      if (pending.length >= 2 * threads)
+        ok = finish_oldest (&pending, &loader, index, stats, error);
+      if (ok)
+        ok = fdnix_cancel_check (error);
+      if (!ok)
+        break;
+      job = g_new0 (FileJob, 1);
+      job->info = vindex->files->pdata[i];
+      job->dimension = vindex->dimension;
+      job->stored = fetch_file (objects, job->info, error);
+      if (job->stored == NULL)
+        {
+          file_job_free (job);
+          ok = FALSE;
+          break;
+        }
+      stats->bytes += g_bytes_get_size (job->stored);
+      g_queue_push_tail (&pending, job);
+      g_thread_pool_push (pool, job, NULL);
+    }
+  while (ok && pending.length > 0)
+    ok = finish_oldest (&pending, &loader, index, stats, error);
+  if (!ok)
+    {
+      g_mutex_lock (&loader.lock);
+      loader.stop = TRUE;
+      g_mutex_unlock (&loader.lock);
+    }
+  /* waits for every queued job, so none is freed under a worker */
+  g_thread_pool_free (pool, FALSE, TRUE);
+  g_queue_clear_full (&pending, (GDestroyNotify) file_job_free);
+  g_mutex_clear (&loader.lock);
+  g_cond_clear (&loader.done);
+  return ok;
 }
 
 /**
@@ -271,12 +407,8 @@ fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embe
           fdnix_store_describe (store), stats.store_seconds);
 
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < vindex->files->len; i++)
-    {
-      if (!fdnix_cancel_check (error) ||
-          !load_file (index, objects, vindex->files->pdata[i], vindex->dimension, &stats, error))
-        return NULL;
-    }
+  if (!load_files (index, objects, vindex, &stats, error))
+    return NULL;
   stats.vectors_seconds = (g_get_monotonic_time () - start) / 1e6;
   g_info ("read and checked %" G_GUINT64_FORMAT " vector files (%" G_GUINT64_FORMAT
           " bytes) from %s in %.2f s", stats.files, stats.bytes,

@@ -10,8 +10,10 @@
  *      bytes, then vector count and dimension of its contents.  Any
  *      mismatch fails the load with the file's key in the message.
  *
- * Only one batch file (as stored, inflated and parsed) is in memory at a
- * time besides the index being filled.
+ * Files are fetched one after the other (an object store is used by one
+ * thread at a time) and checked and parsed by up to 4 threads, applied in
+ * index order; at most two files per thread are in memory at a time
+ * besides the index being filled.
  */
 #pragma once
 
