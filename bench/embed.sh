@@ -12,6 +12,7 @@
 #     default (4), and the speed-up.
 #
 # Usage: bench/embed.sh [CORPUS.json.gz]   (default: $FDNIX_CORPUS)
+#        RUNS=3 PARTS=offline,bedrock LATENCIES="50 200" BEDROCK_PACKAGES=4800
 # Needs: a built tree (FDNIX_BUILDDIR or ./) with tests/embed-tool and
 # tests/fdnix-ingest-dump (make check builds them), python3 with
 # python3-botocore (/usr/bin/python3), jq, curl, GNU time.  Build without
@@ -57,8 +58,9 @@ measure () {
   awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time" >>"$work/$name"
 }
 
-# --- offline, first full run, at three sizes
-for i in $(seq "$runs"); do
+# --- offline, first full run, at three sizes (PARTS=bedrock skips it)
+case ${PARTS:-offline,bedrock} in *offline*) ;; *) runs_offline=0 ;; esac
+for i in $(seq "${runs_offline:-$runs}"); do
   for part in 8 2 1; do
     n=$(( total / part ))
     rm -rf "$work/data"
@@ -68,16 +70,18 @@ for i in $(seq "$runs"); do
   done
 done
 for part in 8 2 1; do
+  [ -f "$work/offline-$part" ] || continue
   n=$(( total / part ))
   wall=$(med "offline-$part" 1)
   printf '{"bench":"embed-offline","fraction":"1/%s","packages":%s,"runs":%s,"wall_s":%s,"cpu_s":%s,"packages_per_s":%.0f,"packages_per_cpu_s":%.0f,"peak_rss_mb":%.1f}\n' \
     "$part" "$n" "$runs" "$wall" "$(med "offline-$part" 2)" "$(echo "$n / $wall" | bc -l)" \
     "$(echo "$n / $(med "offline-$part" 2)" | bc -l)" "$(echo "$(med "offline-$part" 3) / 1024" | bc -l)"
 done
-printf '{"bench":"embed-offline","rss_ratio_1x_to_1/8":%.2f}\n' \
+[ -f "$work/offline-1" ] && printf '{"bench":"embed-offline","rss_ratio_1x_to_1/8":%.2f}\n' \
   "$(echo "$(med offline-1 3) / $(med offline-8 3)" | bc -l)"
 
-# --- Bedrock test server
+# --- Bedrock test server (PARTS=offline skips it)
+case ${PARTS:-offline,bedrock} in *bedrock*) ;; *) exit 0 ;; esac
 export AWS_ACCESS_KEY_ID=AKIDFDNIXBENCH000000 AWS_SECRET_ACCESS_KEY=fdnixBenchSecretKey000000000000000000000
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true BEDROCK_MODEL_ID=cohere.embed-english-v3
 head -n "$bedrock_packages" "$work/records.jsonl" >"$work/bedrock.jsonl"

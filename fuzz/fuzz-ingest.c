@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ingest/fdnix-json-value.h"
+#include "core/fdnix-json-value.h"
 #include "ingest/fdnix-normalize.h"
 #include "ingest/fdnix-package-reader.h"
 

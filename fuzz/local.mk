@@ -11,7 +11,7 @@ noinst_PROGRAMS += fuzz/fuzz-ingest
 fuzz_fuzz_ingest_SOURCES = \
 	fuzz/fuzz-ingest.c \
 	lib/ingest/fdnix-json-stream.c \
-	lib/ingest/fdnix-json-value.c \
+	lib/core/fdnix-json-value.c \
 	lib/ingest/fdnix-normalize.c \
 	lib/ingest/fdnix-package-reader.c \
 	lib/core/fdnix-embed-text.c \

@@ -289,6 +289,45 @@ START_TEST (test_attribute_values)
 }
 END_TEST
 
+static const gchar *const item_texts[] = {
+  "{\"a\":\"x \\\" \\u00e9 \\n\",\"n\":-12.5,\"z\":null,\"l\":[1,[],{},null,[true,false]],"
+  "\"m\":{\"k\":null,\"e\":\"\"}}",
+  " { \"spaced\" : [ 1 , 2 ] , \"t\" : true } ",
+  "{}",
+};
+
+/* The one-pass converter writes what the tree-based one writes. */
+START_TEST (test_item_from_text)
+{
+  g_autoptr(JsonNode) in = json_from_string (item_texts[_i], NULL);
+  g_autoptr(GString) slow = g_string_new (NULL);
+  g_autoptr(GString) fast = g_string_new (NULL);
+  g_autoptr(JsonNode) slow_node = NULL;
+  g_autoptr(JsonNode) fast_node = NULL;
+
+  ck_assert_ptr_nonnull (in);
+  fdnix_dynamodb_append_item (slow, json_node_get_object (in));
+  ck_assert (fdnix_dynamodb_append_item_from_json (fast, item_texts[_i], -1, NULL));
+  slow_node = json_from_string (slow->str, NULL);
+  fast_node = json_from_string (fast->str, NULL);
+  ck_assert_msg (fast_node != NULL, "not JSON: %s", fast->str);
+  ck_assert_msg (json_node_equal (slow_node, fast_node), "%s\n%s", slow->str, fast->str);
+}
+END_TEST
+
+static const gchar *const bad_texts[] = { "", "[1]", "{\"a\":}", "{\"a\":1", "{\"a\":\"open}", "{\"a\":1} x", "{\"a\":nul}" };
+
+START_TEST (test_item_from_bad_text)
+{
+  g_autoptr(GString) out = g_string_new ("keep");
+  g_autoptr(GError) error = NULL;
+
+  ck_assert (!fdnix_dynamodb_append_item_from_json (out, bad_texts[_i], -1, &error));
+  ck_assert_str_eq (out->str, "keep");
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+}
+END_TEST
+
 /* Shrinking for the 400 KB limit cuts at a character boundary. */
 START_TEST (test_item_shrink)
 {
@@ -381,7 +420,9 @@ START_TEST (test_writer_unprocessed)
   g_autoptr(GError) error = NULL;
 
   fdnix_test_httpd_set_handler (server, batch_handler, &bs);
-  ck_assert_msg (fdnix_dynamodb_write (client, "tbl", 4, 100, NULL, next_number, &numbers, &stats, &error),
+  FdnixDynamodbWriteOptions options = { 4, FALSE, 100, NULL };
+
+  ck_assert_msg (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, &error),
                  "%s", error != NULL ? error->message : "");
   ck_assert_uint_eq (stats.items, 100);
   ck_assert_uint_eq (stats.unprocessed, 2);
@@ -407,10 +448,65 @@ START_TEST (test_writer_gives_up)
   g_autoptr(GError) error = NULL;
 
   fdnix_test_httpd_set_handler (server, always_unprocessed, NULL);
-  ck_assert (!fdnix_dynamodb_write (client, "tbl", 4, 1, NULL, next_number, &numbers, NULL, &error));
+  FdnixDynamodbWriteOptions options = { 4, TRUE, 1, NULL };
+
+  ck_assert (!fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, NULL, &error));
   ck_assert_msg (strstr (error->message, "still unprocessed after 2 resubmissions") != NULL, "%s",
                  error->message);
   ck_assert_uint_eq (fdnix_test_httpd_get_n_requests (server), 3);
+}
+END_TEST
+
+static GMutex serial_lock;
+
+/* One call at a time, as a single-threaded emulator serves them. */
+static void
+serial_server (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  g_mutex_lock (&serial_lock);
+  g_usleep (3000);
+  g_mutex_unlock (&serial_lock);
+  reply->status = 200;
+  reply->body = "{\"UnprocessedItems\":{}}";
+}
+
+/* Every call takes as long, however many are in flight (DynamoDB). */
+static void
+parallel_server (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  g_usleep (20000);
+  reply->status = 200;
+  reply->body = "{\"UnprocessedItems\":{}}";
+}
+
+/* The adaptive window stays small before a server that queues calls and
+ * grows to the maximum before one that serves them in parallel. */
+START_TEST (test_writer_adaptive)
+{
+  FdnixDynamodbWriteOptions options = { 16, TRUE, 0, NULL };
+  gint64 start = g_get_monotonic_time ();
+
+  {
+    g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+    g_autoptr(FdnixAwsClient) client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+    Numbers numbers = { 0, 25 * 150 };
+    FdnixDynamodbWriteStats stats = { 0 };
+    fdnix_test_httpd_set_handler (server, serial_server, NULL);
+    ck_assert (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, NULL));
+    ck_assert_uint_eq (stats.items, 25 * 150);
+    ck_assert_msg (stats.in_flight <= 7, "serial server: %.0f in flight", stats.in_flight);
+  }
+  {
+    g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+    g_autoptr(FdnixAwsClient) client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+    Numbers numbers = { 0, 25 * 200 };
+    FdnixDynamodbWriteStats stats = { 0 };
+    fdnix_test_httpd_set_handler (server, parallel_server, NULL);
+    ck_assert (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, NULL));
+    ck_assert_msg (stats.in_flight >= 12, "parallel server: %.0f in flight", stats.in_flight);
+    ck_assert_uint_ge (fdnix_test_httpd_get_max_concurrent (server), 12);
+  }
+  fprintf (stderr, "# adaptive writer test: %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
 }
 END_TEST
 
@@ -469,11 +565,36 @@ START_TEST (test_scan_paging)
 }
 END_TEST
 
+static void
+stuck_scan (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  reply->status = 200;
+  reply->body = "{\"Items\":[],\"Count\":0,\"LastEvaluatedKey\":{\"k\":{\"S\":\"same\"}}}";
+}
+
+/* A server that keeps answering the same key cannot make a scan loop. */
+START_TEST (test_scan_stuck)
+{
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  g_autoptr(FdnixAwsClient) client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+  FdnixDynamodbScanOptions options = { "tbl", 1, NULL, NULL, NULL, NULL, FALSE, 0 };
+  g_autoptr(GString) keys = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  fdnix_test_httpd_set_handler (server, stuck_scan, NULL);
+  ck_assert (!fdnix_dynamodb_scan (client, &options, collect_keys, keys, &error));
+  ck_assert_msg (strstr (error->message, "returned its start key") != NULL, "%s", error->message);
+  ck_assert_uint_eq (fdnix_test_httpd_get_n_requests (server), 2);
+}
+END_TEST
+
 static Suite *
 aws_suite (void)
 {
   Suite *s = suite_create ("aws");
   TCase *tc = tcase_create ("aws");
+
+  tcase_set_timeout (tc, 60);
 
   tcase_add_loop_test (tc, test_error_parse, 0, G_N_ELEMENTS (error_cases));
   tcase_add_test (tc, test_client_retries);
@@ -482,10 +603,14 @@ aws_suite (void)
   tcase_add_test (tc, test_client_s3_and_no_credentials);
   tcase_add_test (tc, test_client_unreachable);
   tcase_add_test (tc, test_attribute_values);
+  tcase_add_loop_test (tc, test_item_from_text, 0, G_N_ELEMENTS (item_texts));
+  tcase_add_loop_test (tc, test_item_from_bad_text, 0, G_N_ELEMENTS (bad_texts));
   tcase_add_test (tc, test_item_shrink);
   tcase_add_test (tc, test_writer_unprocessed);
   tcase_add_test (tc, test_writer_gives_up);
+  tcase_add_test (tc, test_writer_adaptive);
   tcase_add_test (tc, test_scan_paging);
+  tcase_add_test (tc, test_scan_stuck);
   suite_add_tcase (s, tc);
   return s;
 }

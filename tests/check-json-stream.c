@@ -5,7 +5,7 @@
 
 #include "core/fdnix-error.h"
 #include "ingest/fdnix-json-stream.h"
-#include "ingest/fdnix-json-value.h"
+#include "core/fdnix-json-value.h"
 #include "fdnix-test.h"
 
 /* ------------------------------------------------------------ value parser */

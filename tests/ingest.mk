@@ -20,3 +20,11 @@ tests_fdnix_ingest_dump_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
 
 TESTS += tests/test-ingest-corpus.sh
 EXTRA_DIST += tests/test-ingest-corpus.sh
+
+if HAVE_CHECK
+check_PROGRAMS += tests/check-source
+tests_check_source_SOURCES = tests/check-source.c
+tests_check_source_CFLAGS = $(TEST_CFLAGS)
+tests_check_source_LDADD = $(TEST_LDADD)
+TESTS += tests/check-source
+endif

@@ -81,4 +81,38 @@ status=$?
 set -e
 check '[ "$status" = 1 ]' "missing nix-env gives exit 1"
 grep -q 'cannot run /nonexistent/nix-env' "$TEST_TMP/missing.log" || fail "missing nix-env is named"
+# --- the deadline and SIGTERM stop a nix-env that never finishes
+cat > "$TEST_TMP/stuck-nix-env" <<'SH'
+#!/bin/sh
+printf '{"stuck": {"name": "stuck-1", '
+echo $$ > "$STUCK_PID_FILE"
+exec sleep 60
+SH
+chmod +x "$TEST_TMP/stuck-nix-env"
+export STUCK_PID_FILE="$TEST_TMP/stuck.pid"
+start=$(date +%s)
+set +e
+FDNIX_NIX_ENV="$TEST_TMP/stuck-nix-env" fdnix-metadata --nixpkgs "$fixture" --database "$db" \
+  --nix-timeout 2 --log-format=text 2>"$TEST_TMP/timeout.log"
+status=$?
+set -e
+check '[ "$status" = 1 ]' "a stuck nix-env fails the run"
+check '[ $(( $(date +%s) - start )) -lt 20 ]' "the deadline stops it early"
+grep -q 'error: .*did not finish within 2 s' "$TEST_TMP/timeout.log" || { cat "$TEST_TMP/timeout.log"; fail "timeout named"; }
+! kill -0 "$(cat "$STUCK_PID_FILE")" 2>/dev/null || fail "nix-env was left running"
+
+rm -f "$STUCK_PID_FILE"
+FDNIX_NIX_ENV="$TEST_TMP/stuck-nix-env" fdnix-metadata --nixpkgs "$fixture" --database "$db" \
+  --log-format=text 2>"$TEST_TMP/term.log" &
+pid=$!
+for _ in $(seq 100); do [ -s "$STUCK_PID_FILE" ] && break; sleep 0.1; done
+kill -TERM "$pid"
+set +e
+wait "$pid"
+status=$?
+set -e
+check '[ "$status" = 1 ]' "SIGTERM ends the run with status 1"
+grep -q 'error: .*interrupted by signal' "$TEST_TMP/term.log" || { cat "$TEST_TMP/term.log"; fail "the signal is named"; }
+! kill -0 "$(cat "$STUCK_PID_FILE")" 2>/dev/null || fail "nix-env was left running after SIGTERM"
+check '[ "$(sqlite3 "$db" .dump | sha256sum)" = "$before" ]' "store unchanged after a timeout and a signal"
 exit 0

@@ -109,11 +109,23 @@ hand_out (ScanState *state, Segment *seg, FdnixDynamodbPageFunc func, gpointer u
   guint64 count = (guint64) json_object_get_int_member_with_default (root, "Count", 0);
 
   state->ready--;
-  g_clear_pointer (&seg->start_key, g_free);
   if (last != NULL && JSON_NODE_HOLDS_OBJECT (last))
-    seg->start_key = json_to_string (last, FALSE);
+    {
+      g_autofree gchar *next = json_to_string (last, FALSE);
+      /* a server that hands back the key it was given would page forever */
+      if (g_strcmp0 (next, seg->start_key) == 0 && state->error == NULL)
+        g_set_error (&state->error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                     "DynamoDB Scan: segment %u returned its start key as LastEvaluatedKey", seg->index);
+      g_free (seg->start_key);
+      seg->start_key = g_steal_pointer (&next);
+      if (state->error != NULL)
+        seg->finished = TRUE;
+    }
   else
-    seg->finished = TRUE;
+    {
+      g_clear_pointer (&seg->start_key, g_free);
+      seg->finished = TRUE;
+    }
   if (state->error != NULL)
     return;
   if (!func (items != NULL && JSON_NODE_HOLDS_ARRAY (items) ? json_node_get_array (items) : empty,
@@ -191,12 +203,44 @@ typedef struct {
   Writer    *writer;
   GPtrArray *requests;   /* WriteRequest JSON texts */
   guint      round;      /* 0 fresh; n: n-th resubmission of leftovers */
+  gint64     sent_us;    /* monotonic time the call was submitted */
+  gboolean   alone;      /* nothing else was in flight: its round trip is
+                          * the service time */
 } Batch;
+
+/* The adaptive window follows TCP Vegas: from the round trip of a call
+ * sent alone (the service time) and the average one, estimate how many
+ * calls wait in the server's queue; keep between two and four waiting.
+ * A server that serves calls in parallel (DynamoDB) keeps its round trips
+ * flat and the window grows to the maximum; one that serves them in turn
+ * (a local emulator, a hot partition) sees round trips grow with the
+ * window, which then stays small instead of queueing more work than the
+ * server gets through.  After two rounds, then every PROBE_EVERY rounds,
+ * the window drops to one call for two calls, to measure the service time
+ * afresh (as BBR does).  A round in which most calls were throttled or
+ * left items unprocessed shrinks the window by a quarter. */
+#define VEGAS_ALPHA 2.0
+#define VEGAS_BETA  4.0
+#define PROBE_EVERY 30
+#define PROBE_SAMPLES 2
 
 struct _Writer {
   FdnixAwsClient          *client;
   const gchar             *table;
-  guint                    concurrency;
+  guint                    max_in_flight;
+  gboolean                 adaptive;
+  gdouble                  window;     /* calls allowed in flight now */
+  gdouble                  base_rtt;   /* service time; 0: not measured yet */
+  gboolean                 probing;
+  gdouble                  saved_window;
+  gdouble                  probe_min;
+  guint                    probe_samples;
+  guint                    rounds_since_probe;
+  guint                    probes;
+  gdouble                  round_rtt_sum;
+  guint                    round_rtt_n;
+  guint                    round_done;
+  guint                    round_congested;
   guint                    max_rounds;
   FdnixDynamodbNextFunc    next;
   gpointer                 user_data;
@@ -230,6 +274,72 @@ batch_new (Writer *w, guint round)
 }
 
 static void pump (Writer *w);
+
+static void
+adapt (Writer *w, gdouble rtt, gboolean congested, gboolean alone)
+{
+  if (!w->adaptive)
+    return;
+  if (alone && !congested)
+    {
+      if (w->probing)
+        {
+          w->probe_min = MIN (w->probe_min, rtt);
+          if (++w->probe_samples >= PROBE_SAMPLES)
+            {
+              w->base_rtt = w->probe_min;
+              w->window = w->saved_window;
+              w->probing = FALSE;
+              w->rounds_since_probe = 0;
+              w->probes++;
+            }
+          return;
+        }
+      w->base_rtt = w->base_rtt > 0 ? MIN (w->base_rtt, rtt) : rtt;
+    }
+  if (w->probing)
+    return;
+  if (congested)
+    w->round_congested++;
+  else
+    {
+      w->round_rtt_sum += rtt;
+      w->round_rtt_n++;
+    }
+  if (++w->round_done < (guint) w->window)
+    return;
+  /* One decision per window's worth of completions.  A few throttled or
+   * partly processed calls are the retries' business; when most calls of
+   * a round are, the table is at capacity and the window shrinks. */
+  if (w->round_congested * 2 > w->round_done)
+    w->window = MAX (1.0, w->window * 0.75);
+  else if (w->round_rtt_n > 0 && w->base_rtt > 0)
+    {
+      gdouble average = w->round_rtt_sum / w->round_rtt_n;
+      gdouble queued = w->window * (1.0 - w->base_rtt / average);
+      if (queued < VEGAS_ALPHA)
+        w->window += 1;
+      else if (queued > VEGAS_BETA)
+        w->window -= 1;
+      w->window = CLAMP (w->window, 1.0, (gdouble) w->max_in_flight);
+      g_debug ("DynamoDB writer: round trip %.1f ms (alone %.1f ms), %.1f calls queued: %.0f in flight",
+               average * 1000, w->base_rtt * 1000, queued, w->window);
+    }
+  w->round_done = 0;
+  w->round_rtt_sum = 0;
+  w->round_rtt_n = 0;
+  w->round_congested = 0;
+  /* the first probe comes early: the very first call also paid for
+   * opening its connection, which is not service time */
+  if (++w->rounds_since_probe >= (w->probes == 0 ? 2 : PROBE_EVERY) && w->window > 1)
+    {
+      w->probing = TRUE;
+      w->saved_window = w->window;
+      w->window = 1;
+      w->probe_min = G_MAXDOUBLE;
+      w->probe_samples = 0;
+    }
+}
 
 static void
 fail (Writer *w, GError *error)
@@ -289,6 +399,8 @@ on_batch_done (FdnixAwsClient *client, FdnixAwsResponse *response, const GError 
   }
   w->stats.calls++;
   w->stats.items += batch->requests->len - MIN (n_left, batch->requests->len);
+  adapt (w, (g_get_monotonic_time () - batch->sent_us) / (gdouble) G_USEC_PER_SEC,
+         response->attempts > 1 || n_left > 0, batch->alone);
   if (w->progress != NULL)
     fdnix_progress_update (w->progress, w->stats.items, w->stats.items);
   if (n_left > 0)
@@ -336,6 +448,8 @@ submit_batch (Writer *w, Batch *batch)
     }
   g_string_append (body, "]}}");
   bytes = g_string_free_to_bytes (g_steal_pointer (&body));
+  batch->sent_us = g_get_monotonic_time ();
+  batch->alone = w->in_flight == 0;
   w->in_flight++;
   fdnix_dynamodb_submit (w->client, "BatchWriteItem", bytes, NULL, on_batch_done, batch);
 }
@@ -377,7 +491,7 @@ fresh_batch (Writer *w)
 static void
 pump (Writer *w)
 {
-  while (w->error == NULL && w->in_flight < w->concurrency)
+  while (w->error == NULL && w->in_flight < (guint) w->window)
     {
       Batch *batch = g_queue_pop_head (&w->ready);
 
@@ -393,16 +507,16 @@ pump (Writer *w)
  * fdnix_dynamodb_write:
  * @client: a DynamoDB client
  * @table: the table
- * @concurrency: BatchWriteItem calls in flight
- * @total: write requests expected, for progress (0: unknown)
- * @label: (nullable): progress label; NULL for no progress
+ * @options: calls in flight, progress
  * @next: produces the write requests, in order
  * @user_data: passed to @next
  * @out_stats: (out caller-allocates) (optional): what was done
  * @error: return location for an error
  *
  * Streams every write request @next produces into BatchWriteItem calls of
- * up to 25, keeping @concurrency calls in flight.  Requests left in
+ * up to 25, keeping calls in flight (options->max_in_flight, or with
+ * options->adaptive as many as the server takes, up to that; see adapt()).
+ * Requests left in
  * UnprocessedItems are resubmitted after a throttling back-off, at most
  * retry.max-attempts times.  On the first failure no new call starts; the
  * ones in flight finish, then the error is returned.  The caller must not
@@ -412,9 +526,9 @@ pump (Writer *w)
  *   @next failed.
  */
 gboolean
-fdnix_dynamodb_write (FdnixAwsClient *client, const gchar *table, guint concurrency, guint64 total,
-                      const gchar *label, FdnixDynamodbNextFunc next, gpointer user_data,
-                      FdnixDynamodbWriteStats *out_stats, GError **error)
+fdnix_dynamodb_write (FdnixAwsClient *client, const gchar *table, const FdnixDynamodbWriteOptions *options,
+                      FdnixDynamodbNextFunc next, gpointer user_data, FdnixDynamodbWriteStats *out_stats,
+                      GError **error)
 {
   Writer w = { 0 };
   g_autoptr(GString) prefix = g_string_new ("{\"RequestItems\":{");
@@ -424,14 +538,18 @@ fdnix_dynamodb_write (FdnixAwsClient *client, const gchar *table, guint concurre
   g_string_append (prefix, ":[");
   w.client = client;
   w.table = table;
-  w.concurrency = MAX (concurrency, 1);
+  w.max_in_flight = MAX (options->max_in_flight, 1);
+  w.adaptive = options->adaptive;
+  /* start modestly and grow: a cold table or a local emulator is better
+   * served by a few calls than by a burst */
+  w.window = w.adaptive ? MIN (4.0, (gdouble) w.max_in_flight) : (gdouble) w.max_in_flight;
   w.max_rounds = fdnix_retry_policy_get_options (fdnix_aws_client_get_retry (client))->max_attempts;
   w.next = next;
   w.user_data = user_data;
   w.prefix = prefix->str;
   g_queue_init (&w.ready);
-  if (label != NULL)
-    w.progress = fdnix_progress_new (label, "items", total);
+  if (options->label != NULL)
+    w.progress = fdnix_progress_new (options->label, "items", options->total);
 
   pump (&w);
   while (w.in_flight > 0 || w.waiting > 0 || (w.error == NULL && w.ready.length > 0))
@@ -451,6 +569,7 @@ fdnix_dynamodb_write (FdnixAwsClient *client, const gchar *table, guint concurre
         fdnix_progress_finish (w.progress);
       fdnix_progress_free (w.progress);
     }
+  w.stats.in_flight = w.probing ? w.saved_window : w.window;
   if (out_stats != NULL)
     *out_stats = w.stats;
   if (w.error != NULL)

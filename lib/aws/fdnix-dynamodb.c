@@ -281,6 +281,195 @@ fdnix_dynamodb_append_key (GString *out, const gchar *hash_name, const gchar *ha
   g_string_append_c (out, '}');
 }
 
+/* A single pass from JSON text to AttributeValue text, without building a
+ * tree: strings keep their escapes (valid in both), numbers become N
+ * strings.  Returns the position after the value, or NULL on bad input. */
+static const gchar *
+convert_value (const gchar *p, const gchar *end, GString *out, guint depth);
+
+static const gchar *
+skip_ws (const gchar *p, const gchar *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* Copies a string token (quotes included); returns the position after it. */
+static const gchar *
+copy_string (const gchar *p, const gchar *end, GString *out)
+{
+  const gchar *start = p++;
+
+  while (p < end && *p != '"')
+    {
+      if (*p == '\\')
+        p++;
+      p++;
+    }
+  if (p >= end)
+    return NULL;
+  p++;
+  g_string_append_len (out, start, p - start);
+  return p;
+}
+
+static const gchar *
+convert_members (const gchar *p, const gchar *end, GString *out, guint depth, gboolean drop_nulls)
+{
+  gboolean first = TRUE;
+
+  p = skip_ws (p + 1, end);
+  if (p < end && *p == '}')
+    return p + 1;
+  while (p < end)
+    {
+      gsize mark = out->len;
+      const gchar *value;
+
+      if (*p != '"')
+        return NULL;
+      if (!first)
+        g_string_append_c (out, ',');
+      if ((p = copy_string (p, end, out)) == NULL)
+        return NULL;
+      p = skip_ws (p, end);
+      if (p >= end || *p != ':')
+        return NULL;
+      g_string_append_c (out, ':');
+      value = skip_ws (p + 1, end);
+      if (drop_nulls && end - value >= 4 && memcmp (value, "null", 4) == 0)
+        {
+          g_string_truncate (out, mark);
+          p = value + 4;
+        }
+      else
+        {
+          if ((p = convert_value (value, end, out, depth + 1)) == NULL)
+            return NULL;
+          first = FALSE;
+        }
+      p = skip_ws (p, end);
+      if (p < end && *p == ',')
+        {
+          p = skip_ws (p + 1, end);
+          continue;
+        }
+      if (p < end && *p == '}')
+        return p + 1;
+      return NULL;
+    }
+  return NULL;
+}
+
+static const gchar *
+convert_value (const gchar *p, const gchar *end, GString *out, guint depth)
+{
+  if (depth > 64 || (p = skip_ws (p, end)) >= end)
+    return NULL;
+  switch (*p)
+    {
+    case '"':
+      g_string_append (out, "{\"S\":");
+      p = copy_string (p, end, out);
+      g_string_append_c (out, '}');
+      return p;
+    case '{':
+      g_string_append (out, "{\"M\":{");
+      p = convert_members (p, end, out, depth, FALSE);
+      g_string_append (out, "}}");
+      return p;
+    case '[':
+      g_string_append (out, "{\"L\":[");
+      p = skip_ws (p + 1, end);
+      if (p < end && *p == ']')
+        p++;
+      else
+        for (gboolean first = TRUE; p != NULL; first = FALSE)
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            if ((p = convert_value (p, end, out, depth + 1)) == NULL)
+              return NULL;
+            p = skip_ws (p, end);
+            if (p < end && *p == ',')
+              {
+                p++;
+                continue;
+              }
+            if (p < end && *p == ']')
+              {
+                p++;
+                break;
+              }
+            return NULL;
+          }
+      g_string_append (out, "]}");
+      return p;
+    case 't':
+      if (end - p < 4 || memcmp (p, "true", 4) != 0)
+        return NULL;
+      g_string_append (out, "{\"BOOL\":true}");
+      return p + 4;
+    case 'f':
+      if (end - p < 5 || memcmp (p, "false", 5) != 0)
+        return NULL;
+      g_string_append (out, "{\"BOOL\":false}");
+      return p + 5;
+    case 'n':
+      if (end - p < 4 || memcmp (p, "null", 4) != 0)
+        return NULL;
+      g_string_append (out, "{\"NULL\":true}");
+      return p + 4;
+    default:
+      {
+        const gchar *start = p;
+        while (p < end && (g_ascii_isdigit (*p) || *p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E'))
+          p++;
+        if (p == start)
+          return NULL;
+        g_string_append (out, "{\"N\":\"");
+        g_string_append_len (out, start, p - start);
+        g_string_append (out, "\"}");
+        return p;
+      }
+    }
+}
+
+/**
+ * fdnix_dynamodb_append_item_from_json:
+ * @out: where to write
+ * @json: a JSON object as text
+ * @length: bytes of @json, or -1 if NUL-terminated
+ * @error: return location for FDNIX_ERROR_INVALID_DATA
+ *
+ * The same item as fdnix_dynamodb_append_item() writes, straight from the
+ * text: the bulk writer's hot path, several times faster than parsing.
+ * The input is trusted to be valid JSON (it is checked only enough not to
+ * read out of bounds).
+ *
+ * Returns: FALSE when @json is not an object.
+ */
+gboolean
+fdnix_dynamodb_append_item_from_json (GString *out, const gchar *json, gssize length, GError **error)
+{
+  const gchar *end = json + (length < 0 ? strlen (json) : (gsize) length);
+  const gchar *p = skip_ws (json, end);
+  gsize start = out->len;
+
+  if (p < end && *p == '{')
+    {
+      g_string_append_c (out, '{');
+      p = convert_members (p, end, out, 0, TRUE);
+      g_string_append_c (out, '}');
+      if (p != NULL && skip_ws (p, end) == end)
+        return TRUE;
+    }
+  g_string_truncate (out, start);
+  g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "not a JSON object");
+  return FALSE;
+}
+
 static JsonNode *
 number_node (const gchar *text)
 {

@@ -12,8 +12,9 @@
  * - a parallel segmented Scan (FdnixDynamodbScan: one page per segment in
  *   flight, pages handed out one at a time, so memory is bounded by the
  *   segment count, not the table size);
- * - a BatchWriteItem writer (FdnixDynamodbWriter: 25 requests per call,
- *   several calls in flight, UnprocessedItems resubmitted with back-off).
+ * - a BatchWriteItem writer (fdnix_dynamodb_write(): 25 requests per call,
+ *   several calls in flight, UnprocessedItems resubmitted with back-off),
+ *   which can find by itself how many calls in flight the table takes.
  */
 #pragma once
 
@@ -49,6 +50,10 @@ void      fdnix_dynamodb_append_value (GString            *out,
                                        JsonNode           *node);
 void      fdnix_dynamodb_append_item  (GString            *out,
                                        JsonObject         *object);
+gboolean  fdnix_dynamodb_append_item_from_json (GString   *out,
+                                       const gchar        *json,
+                                       gssize              length,
+                                       GError            **error);
 JsonNode *fdnix_dynamodb_value_to_json (JsonNode          *value);
 JsonObject *fdnix_dynamodb_item_to_object (JsonObject     *item);
 void      fdnix_dynamodb_append_key   (GString            *out,
@@ -104,19 +109,25 @@ typedef gboolean (*FdnixDynamodbNextFunc) (gpointer   user_data,
                                            GError   **error);
 
 typedef struct {
+  guint        max_in_flight;  /* BatchWriteItem calls in flight, at most */
+  gboolean     adaptive;       /* find the best number up to max_in_flight */
+  guint64      total;          /* write requests expected, for progress (0: unknown) */
+  const gchar *label;          /* (nullable) progress label; NULL: no progress */
+} FdnixDynamodbWriteOptions;
+
+typedef struct {
   guint64 items;          /* write requests applied */
   guint64 calls;          /* BatchWriteItem calls that succeeded */
   guint64 unprocessed;    /* write requests resubmitted as UnprocessedItems */
+  gdouble in_flight;      /* calls in flight at the end (adaptive: where it settled) */
 } FdnixDynamodbWriteStats;
 
-gboolean fdnix_dynamodb_write         (FdnixAwsClient          *client,
-                                       const gchar             *table,
-                                       guint                    concurrency,
-                                       guint64                  total,
-                                       const gchar             *label,
-                                       FdnixDynamodbNextFunc    next,
-                                       gpointer                 user_data,
-                                       FdnixDynamodbWriteStats *out_stats,
-                                       GError                 **error);
+gboolean fdnix_dynamodb_write         (FdnixAwsClient                  *client,
+                                       const gchar                     *table,
+                                       const FdnixDynamodbWriteOptions *options,
+                                       FdnixDynamodbNextFunc            next,
+                                       gpointer                         user_data,
+                                       FdnixDynamodbWriteStats         *out_stats,
+                                       GError                         **error);
 
 G_END_DECLS

@@ -438,10 +438,19 @@ fdnix_embedder_openai_new (FdnixConfig *config, GError **error)
       FdnixEmbedCost cost = { 0 };
       guint learned = 0;
 
-      if (!request (self, probe, 1, &learned, vector, &cost, error))
+      /* a busy server may throttle this one too: a few tries */
+      for (guint attempt = 1; ; attempt++)
         {
-          g_prefix_error (error, "%s: ", self->url);
-          return NULL;
+          g_autoptr(GError) local_error = NULL;
+
+          if (request (self, probe, 1, &learned, vector, &cost, &local_error))
+            break;
+          if (!fdnix_error_is_retryable (local_error) || attempt >= 5)
+            {
+              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", self->url);
+              return NULL;
+            }
+          g_usleep (MAX (cost.retry_after_ms, 250 * attempt) * 1000);
         }
       self->dimension = learned;
     }

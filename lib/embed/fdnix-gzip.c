@@ -19,7 +19,13 @@ struct _FdnixGzipWriter {
   GByteArray  *out;
   gsize        input_size;
   gboolean     finished;
+  /* asynchronous writers compress in their own thread */
+  GThread     *thread;
+  GAsyncQueue *chunks;     /* GBytes; the end marker below ends the stream */
 };
+
+/* Pushed after the last chunk: the thread finishes the stream and exits. */
+static GBytes *end_marker (void);
 
 /**
  * fdnix_gzip_writer_new:
@@ -61,19 +67,67 @@ pump (FdnixGzipWriter *self, int flush)
   while (self->zs.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
 }
 
+static GBytes *
+end_marker (void)
+{
+  static GBytes *marker;
+
+  if (g_once_init_enter (&marker))
+    g_once_init_leave (&marker, g_bytes_new_static ("", 0));
+  return marker;
+}
+
+static void deflate_input (FdnixGzipWriter *self, const void *data, gsize length);
+
+static gpointer
+compress_thread (gpointer data)
+{
+  FdnixGzipWriter *self = data;
+
+  while (TRUE)
+    {
+      g_autoptr(GBytes) chunk = g_async_queue_pop (self->chunks);
+      gsize length;
+      gconstpointer bytes;
+
+      if (chunk == end_marker ())
+        {
+          (void) g_steal_pointer (&chunk);
+          break;
+        }
+      bytes = g_bytes_get_data (chunk, &length);
+      deflate_input (self, bytes, length);
+    }
+  self->zs.next_in = NULL;
+  self->zs.avail_in = 0;
+  pump (self, Z_FINISH);
+  return NULL;
+}
+
 /**
- * fdnix_gzip_writer_write:
- * @self: a compressor
- * @data: (array length=length): bytes to compress
- * @length: number of bytes
+ * fdnix_gzip_writer_new_async:
+ *
+ * A compressor that deflates in a thread of its own, so the caller can
+ * go on producing text meanwhile (vector files: compression is half the
+ * work of writing them).  Written data is copied.
+ *
+ * Returns: (transfer full): a compressor.
  */
-void
-fdnix_gzip_writer_write (FdnixGzipWriter *self, const void *data, gsize length)
+FdnixGzipWriter *
+fdnix_gzip_writer_new_async (void)
+{
+  FdnixGzipWriter *self = fdnix_gzip_writer_new ();
+
+  self->chunks = g_async_queue_new ();
+  self->thread = g_thread_new ("fdnix-gzip", compress_thread, self);
+  return self;
+}
+
+static void
+deflate_input (FdnixGzipWriter *self, const void *data, gsize length)
 {
   const guint8 *p = data;
 
-  g_return_if_fail (!self->finished);
-  self->input_size += length;
   /* zlib counts in uInt: feed huge inputs in slices */
   while (length > 0)
     {
@@ -85,6 +139,26 @@ fdnix_gzip_writer_write (FdnixGzipWriter *self, const void *data, gsize length)
       p += slice;
       length -= slice;
     }
+}
+
+/**
+ * fdnix_gzip_writer_write:
+ * @self: a compressor
+ * @data: (array length=length): bytes to compress
+ * @length: number of bytes
+ */
+void
+fdnix_gzip_writer_write (FdnixGzipWriter *self, const void *data, gsize length)
+{
+  g_return_if_fail (!self->finished);
+  self->input_size += length;
+  if (self->thread != NULL)
+    {
+      if (length > 0)
+        g_async_queue_push (self->chunks, g_bytes_new (data, length));
+      return;
+    }
+  deflate_input (self, data, length);
 }
 
 /**
@@ -109,9 +183,17 @@ GBytes *
 fdnix_gzip_writer_finish (FdnixGzipWriter *self)
 {
   g_return_val_if_fail (!self->finished, NULL);
-  self->zs.next_in = NULL;
-  self->zs.avail_in = 0;
-  pump (self, Z_FINISH);
+  if (self->thread != NULL)
+    {
+      g_async_queue_push (self->chunks, end_marker ());
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+  else
+    {
+      self->zs.next_in = NULL;
+      self->zs.avail_in = 0;
+      pump (self, Z_FINISH);
+    }
   self->finished = TRUE;
   return g_byte_array_free_to_bytes (g_steal_pointer (&self->out));
 }
@@ -125,6 +207,14 @@ fdnix_gzip_writer_free (FdnixGzipWriter *self)
 {
   if (self == NULL)
     return;
+  if (self->thread != NULL)
+    {
+      /* never finished: let the thread end the stream, then drop it */
+      g_async_queue_push (self->chunks, end_marker ());
+      g_thread_join (g_steal_pointer (&self->thread));
+    }
+  if (self->chunks != NULL)
+    g_async_queue_unref (self->chunks);
   deflateEnd (&self->zs);
   if (self->out != NULL)
     g_byte_array_unref (self->out);

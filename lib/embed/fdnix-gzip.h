@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct _FdnixGzipWriter FdnixGzipWriter;
 
 FdnixGzipWriter *fdnix_gzip_writer_new    (void);
+FdnixGzipWriter *fdnix_gzip_writer_new_async (void);
 void             fdnix_gzip_writer_write  (FdnixGzipWriter *self,
                                            const void      *data,
                                            gsize            length);

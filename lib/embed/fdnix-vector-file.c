@@ -372,7 +372,7 @@ fdnix_vector_file_writer_new (guint dimension)
 {
   FdnixVectorFileWriter *self = g_new0 (FdnixVectorFileWriter, 1);
 
-  self->gzip = fdnix_gzip_writer_new ();
+  self->gzip = fdnix_gzip_writer_new_async ();
   self->buffer = g_string_sized_new (FLUSH_AT + 16 * 1024);
   self->dimension = dimension;
   g_string_append (self->buffer, "{\"vectors\":[");

@@ -23,9 +23,9 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
-#include "ingest/fdnix-json-scan.h"
+#include "core/fdnix-json-scan.h"
 #include "ingest/fdnix-json-stream.h"
-#include "ingest/fdnix-json-value.h"
+#include "core/fdnix-json-value.h"
 
 /* The value buffer starts at this size; one grown past KEEP_MAX by a large
  * entry is dropped after it. */

@@ -10,7 +10,7 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-json.h"
-#include "ingest/fdnix-json-scan.h"
+#include "core/fdnix-json-scan.h"
 #include "ingest/fdnix-normalize.h"
 
 typedef struct {

@@ -12,7 +12,7 @@
 #include <glib.h>
 
 #include "core/fdnix-record.h"
-#include "ingest/fdnix-json-value.h"
+#include "core/fdnix-json-value.h"
 
 G_BEGIN_DECLS
 

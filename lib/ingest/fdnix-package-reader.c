@@ -6,7 +6,7 @@
 
 #include "core/fdnix-error.h"
 #include "ingest/fdnix-json-stream.h"
-#include "ingest/fdnix-json-value.h"
+#include "core/fdnix-json-value.h"
 #include "ingest/fdnix-package-reader.h"
 
 struct _FdnixPackageReader {

@@ -66,6 +66,15 @@ fdnix_dynamodb_item_append_put (GString *out, const gchar *record_json, gsize bu
 
   if (out_shrunk != NULL)
     *out_shrunk = FALSE;
+  /* the fast path: almost every record fits */
+  g_string_append (out, "{\"PutRequest\":{\"Item\":");
+  if (fdnix_dynamodb_append_item_from_json (out, record_json, -1, NULL))
+    {
+      g_string_append (out, "}}");
+      if (out->len - start <= budget)
+        return TRUE;
+    }
+  g_string_truncate (out, start);
   if (!json_parser_load_from_data (parser, record_json, -1, &local_error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {

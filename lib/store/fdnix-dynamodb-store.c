@@ -33,7 +33,9 @@ const FdnixSetting fdnix_dynamodb_store_settings[] = {
   { "dynamodb.create-table", FDNIX_SETTING_BOOL, "false", NULL, "create-table", 0, NULL,
     "Create the DynamoDB table (on-demand capacity) if it does not exist" },
   { "dynamodb.concurrency", FDNIX_SETTING_INT, "16", NULL, NULL, 0, NULL,
-    "DynamoDB write calls (BatchWriteItem, UpdateItem) in flight" },
+    "DynamoDB write calls (BatchWriteItem, UpdateItem) in flight, at most" },
+  { "dynamodb.adaptive", FDNIX_SETTING_BOOL, "true", NULL, NULL, 0, NULL,
+    "Find how many BatchWriteItem calls the table takes at once (up to concurrency)" },
   { "dynamodb.scan-segments", FDNIX_SETTING_INT, "4", NULL, NULL, 0, NULL,
     "Parallel segments of a DynamoDB Scan" },
   FDNIX_SETTING_END
@@ -45,6 +47,7 @@ struct _FdnixDynamodbStore {
   gchar          *table;
   gchar          *description;
   guint           concurrency;
+  gboolean        adaptive;
   guint           segments;
   guint           scan_limit;    /* items per Scan page; 0: 1 MB pages */
   gchar          *tmpdir;        /* holds the index while it exists */
@@ -160,6 +163,7 @@ fdnix_dynamodb_store_new_for_client (FdnixAwsClient *client, const gchar *table,
   self->client = client;
   self->table = g_strdup (table);
   self->concurrency = MAX (concurrency, 1);
+  self->adaptive = TRUE;
   self->segments = MAX (segments, 1);
   self->description = g_strdup_printf ("DynamoDB table %s (%s)", table,
                                        fdnix_aws_client_get_endpoint (client));
@@ -207,6 +211,7 @@ FdnixDynamodbStore *
 fdnix_dynamodb_store_new (FdnixConfig *config, GError **error)
 {
   FdnixAwsClient *client;
+  FdnixDynamodbStore *store;
 
   if (!fdnix_config_check_range (config, "dynamodb.concurrency", 1, 256, error) ||
       !fdnix_config_check_range (config, "dynamodb.scan-segments", 1, 1000, error))
@@ -214,11 +219,14 @@ fdnix_dynamodb_store_new (FdnixConfig *config, GError **error)
   client = fdnix_aws_client_new (config, &fdnix_aws_service_dynamodb, error);
   if (client == NULL)
     return NULL;
-  return fdnix_dynamodb_store_new_for_client (client, fdnix_config_get_string (config, "dynamodb.table"),
-                                              fdnix_config_get_int (config, "dynamodb.concurrency"),
-                                              fdnix_config_get_int (config, "dynamodb.scan-segments"),
-                                              fdnix_config_get_bool (config, "dynamodb.create-table"),
-                                              error);
+  store = fdnix_dynamodb_store_new_for_client (client, fdnix_config_get_string (config, "dynamodb.table"),
+                                               fdnix_config_get_int (config, "dynamodb.concurrency"),
+                                               fdnix_config_get_int (config, "dynamodb.scan-segments"),
+                                               fdnix_config_get_bool (config, "dynamodb.create-table"),
+                                               error);
+  if (store != NULL)
+    store->adaptive = fdnix_config_get_bool (config, "dynamodb.adaptive");
+  return store;
 }
 
 /**
@@ -618,18 +626,18 @@ write_phase (FdnixDynamodbStore *self, const gchar *sql, FdnixDynamodbNextFunc n
 {
   Source src = { self, NULL, FALSE };
   FdnixDynamodbWriteStats stats = { 0 };
+  FdnixDynamodbWriteOptions options = { self->concurrency, self->adaptive, total, label };
   gboolean ok;
 
   if (total == 0)
     return TRUE;
   if (!fdnix_sqlite_prepare (self->db, sql, &src.stmt, error))
     return FALSE;
-  ok = fdnix_dynamodb_write (self->client, self->table, self->concurrency, total, label, next, &src,
-                             &stats, error);
+  ok = fdnix_dynamodb_write (self->client, self->table, &options, next, &src, &stats, error);
   sqlite3_finalize (src.stmt);
   g_info ("%s: %" G_GUINT64_FORMAT " items in %" G_GUINT64_FORMAT " BatchWriteItem calls (%"
-          G_GUINT64_FORMAT " resubmitted as unprocessed)", label, stats.items, stats.calls,
-          stats.unprocessed);
+          G_GUINT64_FORMAT " resubmitted as unprocessed; %.0f calls in flight at the end)", label,
+          stats.items, stats.calls, stats.unprocessed, stats.in_flight);
   return ok;
 }
 

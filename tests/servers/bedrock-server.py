@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import os
+import socket
 import random
 import re
 import sys
@@ -131,6 +132,12 @@ def make_handler(options, stats):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            # headers and body go out in two writes: without this, Nagle's
+            # algorithm holds the body until the client's delayed ACK (40 ms)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, fmt, *args):
             if options.verbose:

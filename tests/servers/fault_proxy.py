@@ -60,6 +60,24 @@ class State:
         self.stats = {"requests": {}, "faults": {}, "forwarded": {}, "write_requests": {}}
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.local = threading.local()
+        self.forced = [k for k, rate in (("throttle", args.throttle), ("server_error", args.server_error),
+                                         ("drop", args.drop), ("unprocessed", args.unprocessed),
+                                         ("corrupt_crc", args.corrupt_crc))
+                       if rate > 0]
+
+    def next_forced(self, target):
+        """With --first-each, the first eligible requests get one fault of
+        each enabled kind in turn, so a short test sees every kind."""
+        if not self.args.first_each:
+            return None
+        with self.lock:
+            while self.forced:
+                kind = self.forced[0]
+                if kind == "unprocessed" and target != "BatchWriteItem":
+                    return None
+                self.forced.pop(0)
+                return kind
+        return None
 
     def rng(self, body):
         digest = hashlib.sha256(body).hexdigest()
@@ -199,11 +217,17 @@ class Handler(BaseHTTPRequestHandler):
             acc += rate
             edges.append((acc, kind))
         kind = None
+        force_crc = False
         if eligible:
             for edge, name in edges:
                 if roll < edge:
                     kind = name
                     break
+            forced = state.next_forced(target)
+            if forced == "corrupt_crc":
+                kind, force_crc = None, True
+            elif forced:
+                kind = forced
         if kind == "unprocessed" and target != "BatchWriteItem":
             kind = None
 
@@ -235,7 +259,7 @@ class Handler(BaseHTTPRequestHandler):
         state.count("forwarded", target)
         if target == "BatchWriteItem" and status == 200:
             self.count_writes(body, data)
-        if eligible and args.corrupt_crc and rng.random() < args.corrupt_crc:
+        if force_crc or (eligible and args.corrupt_crc and rng.random() < args.corrupt_crc):
             headers = [(k, str((int(v) + 1) % 2**32) if k.lower() == "x-amz-crc32" else v)
                        for k, v in headers]
             self.fault(target, "corrupt_crc")
@@ -314,6 +338,8 @@ def main():
     p.add_argument("--unprocessed", type=float, default=0.0)
     p.add_argument("--corrupt-crc", type=float, default=0.0)
     p.add_argument("--only-errors", action="store_true")
+    p.add_argument("--first-each", action="store_true",
+                   help="inject one fault of each enabled kind first (short tests see them all)")
     p.add_argument("--operations", default="", help="comma-separated X-Amz-Target operations to disturb")
     p.add_argument("--log", help="JSON lines log of requests and faults")
     p.add_argument("--log-signatures", action="store_true",

@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import json
 import os
+import socket
 import struct
 import sys
 import threading
@@ -56,6 +57,12 @@ def main():
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            # headers and body go out in two writes: without this, Nagle's
+            # algorithm holds the body until the client's delayed ACK (40 ms)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def log_message(self, fmt, *args):
             pass

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
-#include "ingest/fdnix-json-scan.h"
-#include "ingest/fdnix-json-value.h"
+#include "core/fdnix-json-scan.h"
+#include "core/fdnix-json-value.h"
 
 /* Small entries fit one block; a block survives between parses unless an
  * unusually large entry made it big, so memory stays flat. */

@@ -1,8 +1,9 @@
-/* fdnix-json-value.h: a small, fast JSON value parser for one package entry.
+/* fdnix-json-value.h: a small, fast JSON value parser for the hot paths.
  *
- * The stream splitter hands over one package entry at a time (a few KB of
- * JSON text); this parser turns it into a read-only tree that lives in an
- * arena owned by the parser and is recycled by the next parse.  Strings
+ * Ingest hands it one package entry at a time (a few KB of JSON text), the
+ * record code one license per record; it turns the text into a read-only
+ * tree that lives in an arena owned by the parser and is recycled by the
+ * next parse.  Strings
  * without escapes point into the input, so the input must outlive the tree.
  * It is strict JSON (RFC 8259) with two deliberate exceptions: invalid UTF-8
  * inside strings is passed through for the normalizer to repair, and, on
