@@ -1,1 +1,25 @@
 # tests/search.mk: search tests (see tests/local.mk)
+if HAVE_CHECK
+check_PROGRAMS += tests/check-search-rank tests/check-search-load
+tests_check_search_rank_SOURCES = tests/check-search-rank.c
+tests_check_search_rank_CFLAGS = $(TEST_CFLAGS)
+tests_check_search_rank_LDADD = $(TEST_LDADD)
+tests_check_search_load_SOURCES = tests/check-search-load.c
+tests_check_search_load_CFLAGS = $(TEST_CFLAGS)
+tests_check_search_load_LDADD = $(TEST_LDADD)
+TESTS += tests/check-search-rank tests/check-search-load
+endif
+
+SEARCH_SHELL_TESTS = \
+	tests/test-search-cli.sh \
+	tests/test-search-s3.sh \
+	$(NULL)
+TESTS += $(SEARCH_SHELL_TESTS)
+EXTRA_DIST += \
+	$(SEARCH_SHELL_TESTS) \
+	bench/search.sh \
+	bench/relevance/README \
+	bench/relevance/queries.tsv \
+	bench/relevance/score.py \
+	bench/relevance/relevance.sh \
+	$(NULL)

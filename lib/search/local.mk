@@ -1,1 +1,8 @@
 # lib/search: loading vectors and ranking for fdnix-search
+libfdnix_la_SOURCES += \
+	lib/search/fdnix-search-index.c lib/search/fdnix-search-index.h \
+	lib/search/fdnix-search-load.c lib/search/fdnix-search-load.h \
+	lib/search/fdnix-search-output.c lib/search/fdnix-search-output.h \
+	lib/search/fdnix-search-rank.c lib/search/fdnix-search-rank.h \
+	lib/search/fdnix-searcher.c lib/search/fdnix-searcher.h \
+	$(NULL)

@@ -1,0 +1,59 @@
+/* fdnix-search-load.h: the package table and the vector snapshot, into a
+ * FdnixSearchIndex, checked.
+ *
+ *   1. vector-index/index.json.gz is read; its model must be the configured
+ *      embedder's and its dimension the embedder's (else queries and
+ *      packages would be compared in different spaces);
+ *   2. the store is scanned once for the texts shown and matched by name;
+ *   3. each batch file the index lists is fetched and checked against the
+ *      index before its vectors are used: size and sha256 of the stored
+ *      bytes, then vector count and dimension of its contents.  Any
+ *      mismatch fails the load with the file's key in the message.
+ *
+ * Files are fetched one after the other (an object store is used by one
+ * thread at a time) and checked and parsed by up to 4 threads, applied in
+ * index order; at most two files per thread are in memory at a time
+ * besides the index being filled.
+ */
+#pragma once
+
+#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-objects.h"
+#include "embed/fdnix-vector-file.h"
+#include "embed/fdnix-vector-index.h"
+#include "search/fdnix-search-index.h"
+#include "store/fdnix-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint64 packages;                /* records in the table */
+  guint64 vectors;                 /* vectors used */
+  guint64 files;                   /* batch files read and checked */
+  guint64 bytes;                   /* stored bytes read */
+  guint64 vectors_without_record;  /* vectors of packages no longer in the table */
+  guint64 vectors_other_version;   /* vectors embedded for another version */
+  guint64 repeated;                /* repeated packages or vectors (ignored) */
+  gdouble index_seconds;           /* reading the index */
+  gdouble store_seconds;           /* scanning the table */
+  gdouble vectors_seconds;         /* reading and checking batch files */
+} FdnixSearchLoadStats;
+
+FdnixVectorIndex *fdnix_search_fetch_index  (FdnixObjects              *objects,
+                                             GError                   **error);
+gboolean          fdnix_search_check_model  (const FdnixVectorIndex    *index,
+                                             FdnixEmbedder             *embedder,
+                                             GError                   **error);
+gboolean          fdnix_search_check_stored (const FdnixBatchFileInfo  *expected,
+                                             GBytes                    *stored,
+                                             GError                   **error);
+gboolean          fdnix_search_check_batch  (const FdnixBatchFileInfo  *expected,
+                                             const FdnixVectorBatch    *batch,
+                                             GError                   **error);
+FdnixSearchIndex *fdnix_search_load         (FdnixStore                *store,
+                                             FdnixObjects              *objects,
+                                             FdnixEmbedder             *embedder,
+                                             FdnixSearchLoadStats      *out_stats,
+                                             GError                   **error);
+
+G_END_DECLS

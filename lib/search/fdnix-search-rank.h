@@ -1,0 +1,108 @@
+/* fdnix-search-rank.h: how fdnix-search orders packages for a query.
+ *
+ * A package's score is its best name match plus its cosine similarity to
+ * the query (negative cosines count as 0), less a little for depth:
+ *
+ *   exact attribute path            4        the query is the attribute path
+ *   exact pname or main program     3        ("rg" is ripgrep's program)
+ *   exact last attribute segment    2.5      ("requests" for
+ *                                             python313Packages.requests)
+ *   prefix                          0.5 × the share of the name covered
+ *   one or two typos                0.8 / typos (queries of 4 letters or
+ *                                             more; two typos from 8)
+ *   a prefix or typo on pname or main program counts 0.75 of that
+ *
+ *   + cosine (× 0.5 after an exact name: it only orders packages of one name)
+ *   - 0.1 per dot of the attribute path, at most 2 (package-set members
+ *     such as emacsPackages.rg come after top-level packages), except for
+ *     an exact attribute path
+ *
+ * Names compare without case, and a query of several words also matches
+ * with its spaces as '-' or removed ("android studio" is android-studio).
+ * The tiers do not overlap: an exact attribute path always ranks first,
+ * then exact names, then everything else by similarity.  Ties go to
+ * shallower attribute paths, then shorter ones, then by name.  The weights
+ * were set on bench/relevance (see bench/relevance/README).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "search/fdnix-search-index.h"
+
+G_BEGIN_DECLS
+
+#define FDNIX_SEARCH_EXACT_PATH_SCORE    4.0f
+#define FDNIX_SEARCH_EXACT_NAME_SCORE    3.0f
+#define FDNIX_SEARCH_EXACT_SEGMENT_SCORE 2.5f
+#define FDNIX_SEARCH_PREFIX_SCORE        0.5f
+#define FDNIX_SEARCH_FUZZY_SCORE         0.8f
+#define FDNIX_SEARCH_EXACT_COSINE_WEIGHT 0.5f
+#define FDNIX_SEARCH_DEPTH_PENALTY       0.1f
+#define FDNIX_SEARCH_OTHER_FIELD_WEIGHT  0.75f
+
+typedef enum {
+  FDNIX_MATCH_NONE,
+  FDNIX_MATCH_FUZZY,
+  FDNIX_MATCH_PREFIX,
+  FDNIX_MATCH_EXACT_NAME,
+  FDNIX_MATCH_EXACT_PATH,
+} FdnixMatchKind;
+
+typedef enum {
+  FDNIX_FIELD_NONE,
+  FDNIX_FIELD_ATTRIBUTE_PATH,
+  FDNIX_FIELD_ATTRIBUTE_NAME,  /* the attribute path's last segment */
+  FDNIX_FIELD_PNAME,
+  FDNIX_FIELD_MAIN_PROGRAM,
+} FdnixMatchField;
+
+typedef struct {
+  guint           entry;
+  gfloat          score;
+  gfloat          cosine;      /* as computed, may be negative */
+  gfloat          name_score;
+  FdnixMatchKind  kind;
+  FdnixMatchField field;
+  guint           distance;    /* typos, for FDNIX_MATCH_FUZZY */
+} FdnixSearchHit;
+
+typedef struct {
+  guint  limit;      /* results at most (at least 1) */
+  gfloat min_score;  /* results below are not shown */
+} FdnixSearchOptions;
+
+typedef struct _FdnixSearchQuery FdnixSearchQuery;
+
+FdnixSearchQuery *fdnix_search_query_new      (const gchar            *text);
+void              fdnix_search_query_free     (FdnixSearchQuery       *query);
+const gchar      *fdnix_search_query_get_text (const FdnixSearchQuery *query);
+gfloat            fdnix_search_match_name     (const FdnixSearchQuery *query,
+                                               const gchar            *name,
+                                               gboolean                whole_path,
+                                               FdnixMatchKind         *out_kind,
+                                               guint                  *out_distance);
+void              fdnix_search_match_entry    (const FdnixSearchQuery *query,
+                                               const FdnixSearchIndex *index,
+                                               guint                   entry,
+                                               FdnixSearchHit         *hit);
+guint             fdnix_search_distance       (const gchar            *a,
+                                               gsize                   a_length,
+                                               const gchar            *b,
+                                               gsize                   b_length,
+                                               guint                   max);
+gfloat            fdnix_search_dot            (const gfloat           *a,
+                                               const gfloat           *b,
+                                               guint                   n);
+gfloat            fdnix_search_score          (const FdnixSearchHit   *hit,
+                                               guint                   depth);
+GArray           *fdnix_search_rank           (const FdnixSearchIndex *index,
+                                               const FdnixSearchQuery *query,
+                                               const gfloat           *query_vector,
+                                               const FdnixSearchOptions *options);
+const gchar      *fdnix_match_kind_to_string  (FdnixMatchKind          kind);
+const gchar      *fdnix_match_field_to_string (FdnixMatchField         field);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixSearchQuery, fdnix_search_query_free)
+
+G_END_DECLS

@@ -1,0 +1,191 @@
+/* fdnix-searcher.c: embed a query, rank the index. */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/fdnix-error.h"
+#include "embed/fdnix-embed-pool.h"
+#include "search/fdnix-searcher.h"
+
+const FdnixSetting fdnix_search_settings[] = {
+  { "search.limit", FDNIX_SETTING_INT, "10", "FDNIX_SEARCH_LIMIT", "limit", 'n', "N",
+    "Show at most N packages per query" },
+  { "search.min-score", FDNIX_SETTING_DOUBLE, "0.1", "FDNIX_SEARCH_MIN_SCORE", "min-score", 0, "S",
+    "Leave out packages scoring below S (0 to 10; see --explain)" },
+  FDNIX_SETTING_END
+};
+
+struct _FdnixSearcher {
+  FdnixSearchIndex *index;
+  FdnixEmbedder    *embedder;   /* nullable: rank by name alone */
+  FdnixEmbedPool   *pool;       /* services only, made on first use */
+  guint             max_attempts;
+};
+
+/**
+ * fdnix_search_options_from_config:
+ * @config: a configuration with fdnix_search_settings registered
+ * @out_options: (out caller-allocates): limit and floor
+ * @error: return location for FDNIX_ERROR_USAGE
+ *
+ * Returns: TRUE when the settings are valid.
+ */
+gboolean
+fdnix_search_options_from_config (FdnixConfig *config, FdnixSearchOptions *out_options,
+                                  GError **error)
+{
+  if (!fdnix_config_check_range (config, "search.limit", 1, 100000, error) ||
+      !fdnix_config_check_range (config, "search.min-score", 0, 10, error))
+    return FALSE;
+  out_options->limit = (guint) fdnix_config_get_int (config, "search.limit");
+  out_options->min_score = (gfloat) fdnix_config_get_double (config, "search.min-score");
+  return TRUE;
+}
+
+/**
+ * fdnix_searcher_new:
+ * @index: (transfer full): a loaded index
+ * @embedder: (nullable): the embedder the index was made with
+ * @max_attempts: attempts per embedding request to a service
+ *
+ * Returns: (transfer full): a searcher.
+ */
+FdnixSearcher *
+fdnix_searcher_new (FdnixSearchIndex *index, FdnixEmbedder *embedder, guint max_attempts)
+{
+  FdnixSearcher *self = g_new0 (FdnixSearcher, 1);
+
+  self->index = index;
+  self->embedder = embedder != NULL ? g_object_ref (embedder) : NULL;
+  self->max_attempts = MAX (max_attempts, 1);
+  return self;
+}
+
+/**
+ * fdnix_searcher_free:
+ * @self: (transfer full) (nullable): a searcher
+ */
+void
+fdnix_searcher_free (FdnixSearcher *self)
+{
+  if (self == NULL)
+    return;
+  fdnix_embed_pool_free (self->pool);
+  g_clear_object (&self->embedder);
+  fdnix_search_index_free (self->index);
+  g_free (self);
+}
+
+/**
+ * fdnix_searcher_get_index:
+ * @self: a searcher
+ *
+ * Returns: (transfer none): its index.
+ */
+const FdnixSearchIndex *
+fdnix_searcher_get_index (FdnixSearcher *self)
+{
+  return self->index;
+}
+
+static gboolean
+embed_through_pool (FdnixSearcher *self, GPtrArray *texts, gfloat *out, GError **error)
+{
+  g_autoptr(FdnixEmbedJob) job = fdnix_embed_job_new (NULL, NULL);
+  guint dimension = fdnix_embedder_get_dimension (self->embedder);
+
+  if (self->pool == NULL)
+    {
+      FdnixEmbedPoolOptions options;
+
+      fdnix_embed_pool_options_init (&options);
+      options.concurrency = 1;
+      options.max_attempts = self->max_attempts;
+      options.input_type = FDNIX_INPUT_QUERY;
+      self->pool = fdnix_embed_pool_new (self->embedder, &options);
+    }
+  for (guint i = 0; i < texts->len; i++)
+    g_ptr_array_add (job->texts, g_strdup (texts->pdata[i]));
+  fdnix_embed_pool_submit (self->pool, g_steal_pointer (&job));
+  job = fdnix_embed_pool_next (self->pool);
+  if (job->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&job->error));
+      return FALSE;
+    }
+  memcpy (out, job->vectors, sizeof (gfloat) * dimension * texts->len);
+  return TRUE;
+}
+
+/**
+ * fdnix_searcher_embed:
+ * @self: a searcher with an embedder
+ * @queries: (array length=n_queries): query texts
+ * @n_queries: how many
+ * @out_vectors: (out caller-allocates) (array): n_queries × dimension
+ * @error: return location for an error
+ *
+ * Embeds queries as queries, in requests of the embedder's batch size.
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_searcher_embed (FdnixSearcher *self, const gchar * const *queries, guint n_queries,
+                      gfloat *out_vectors, GError **error)
+{
+  guint dimension, max_batch, max_chars;
+  gboolean local;
+
+  g_return_val_if_fail (self->embedder != NULL, FALSE);
+  dimension = fdnix_embedder_get_dimension (self->embedder);
+  max_batch = MAX (fdnix_embedder_get_max_batch (self->embedder), 1);
+  max_chars = fdnix_embedder_get_max_chars (self->embedder);
+  local = g_strcmp0 (fdnix_embedder_get_service (self->embedder), "offline") == 0;
+  for (guint start = 0; start < n_queries; start += max_batch)
+    {
+      guint n = MIN (max_batch, n_queries - start);
+      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+      gfloat *out = out_vectors + (gsize) start * dimension;
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (texts, fdnix_embed_text_cap (queries[start + i], max_chars));
+      if (local)
+        {
+          if (!fdnix_embedder_embed (self->embedder, (const gchar * const *) texts->pdata, n,
+                                     FDNIX_INPUT_QUERY, out, NULL, error))
+            return FALSE;
+        }
+      else if (!embed_through_pool (self, texts, out, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * fdnix_searcher_search:
+ * @self: a searcher
+ * @query: what the user typed
+ * @options: limit and floor
+ * @error: return location for an error (embedding failed)
+ *
+ * Returns: (transfer full) (element-type FdnixSearchHit): the best
+ *   packages, best first (possibly none), or NULL on error.
+ */
+GArray *
+fdnix_searcher_search (FdnixSearcher *self, const gchar *query, const FdnixSearchOptions *options,
+                       GError **error)
+{
+  g_autoptr(FdnixSearchQuery) q = fdnix_search_query_new (query);
+  g_autofree gfloat *vector = NULL;
+
+  if (self->embedder != NULL && fdnix_search_index_get_n_vectors (self->index) > 0)
+    {
+      vector = g_new0 (gfloat, fdnix_embedder_get_dimension (self->embedder));
+      if (!fdnix_searcher_embed (self, &query, 1, vector, error))
+        {
+          g_prefix_error (error, "embedding the query: ");
+          return NULL;
+        }
+    }
+  return fdnix_search_rank (self->index, q, vector, options);
+}
