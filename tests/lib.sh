@@ -34,8 +34,9 @@ PATH="$FDNIX_BUILDDIR:$PATH"
 export PATH
 
 cleanup () {
+  # Runs at exit, maybe under set -e: nothing here may fail the test.
   for pid in $SERVER_PIDS; do
-    kill "$pid" 2>/dev/null
+    kill "$pid" 2>/dev/null || true
   done
   for pid in $SERVER_PIDS; do
     # give servers a moment, then insist
@@ -43,12 +44,12 @@ cleanup () {
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.2
     done
-    kill -9 "$pid" 2>/dev/null
+    kill -9 "$pid" 2>/dev/null || true
   done
   if [ "${FDNIX_KEEP_TMP:-0}" = 1 ]; then
     echo "# kept $TEST_TMP" >&2
   else
-    rm -rf "$TEST_TMP"
+    rm -rf "$TEST_TMP" || true
   fi
 }
 trap cleanup EXIT
