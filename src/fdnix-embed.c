@@ -1,17 +1,11 @@
 /* fdnix-embed: embeddings for the package table, as vector files + index. */
 #include "config.h"
 
-#include "aws/fdnix-aws-config.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
-#include "embed/fdnix-embedder-bedrock.h"
-#include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-embedder.h"
 #include "embed/fdnix-objects.h"
-#include "net/fdnix-http.h"
-#include "net/fdnix-retry.h"
-#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 
 static const gchar description[] =
@@ -59,16 +53,8 @@ main (int argc, char **argv)
   gint status;
 
   fdnix_program_set_description (program, description);
-  fdnix_program_add_settings (program, fdnix_store_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_dynamodb_store_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_objects_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_embedder_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_embed_run_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_bedrock_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_openai_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_aws_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_http_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
+  fdnix_embed_add_settings (program);
   status = fdnix_program_parse (program, &argc, &argv);
   if (status != FDNIX_PROGRAM_CONTINUE)
     return status;

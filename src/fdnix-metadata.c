@@ -17,10 +17,6 @@
 #include "ingest/fdnix-package-reader.h"
 #include "ingest/fdnix-source.h"
 #include "ingest/fdnix-sync.h"
-#include "aws/fdnix-aws-config.h"
-#include "net/fdnix-http.h"
-#include "net/fdnix-retry.h"
-#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 
 static gchar *opt_output;
@@ -276,11 +272,7 @@ main (int argc, char **argv)
   fdnix_program_add_settings (program, fdnix_source_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_package_reader_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_sync_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_store_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_dynamodb_store_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_aws_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_http_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
+  fdnix_store_add_settings (program);
   fdnix_program_add_entries (program, metadata_entries);
   fdnix_program_set_description (program, description);
 

@@ -14,19 +14,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "aws/fdnix-aws-config.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-program.h"
-#include "embed/fdnix-embedder-bedrock.h"
-#include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-embedder.h"
 #include "embed/fdnix-objects.h"
-#include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
 #include "search/fdnix-search-load.h"
 #include "search/fdnix-search-output.h"
 #include "search/fdnix-searcher.h"
-#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 
 static gboolean opt_json;
@@ -273,15 +268,7 @@ main (int argc, char **argv)
   fdnix_program_set_description (program, description);
   fdnix_program_add_entries (program, search_entries);
   fdnix_program_add_settings (program, fdnix_search_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_store_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_dynamodb_store_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_objects_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_embedder_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_bedrock_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_openai_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_aws_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_http_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
+  fdnix_embed_add_settings (program);
   status = fdnix_program_parse (program, &argc, &argv);
   if (status != FDNIX_PROGRAM_CONTINUE)
     return status;

@@ -14,6 +14,8 @@
 #include "embed/fdnix-embedder-offline.h"
 #include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-embedder.h"
+#include "embed/fdnix-objects.h"
+#include "store/fdnix-store-factory.h"
 
 const FdnixSetting fdnix_embedder_settings[] = {
   { "embed.embedder", FDNIX_SETTING_STRING, "auto", "FDNIX_EMBEDDER", "embedder", 0, "NAME",
@@ -84,4 +86,22 @@ fdnix_embedder_new_from_config (FdnixConfig *config, GError **error)
                  "%s: unknown embedder '%s' (offline, bedrock, openai or auto)", origin, name);
   }
   return NULL;
+}
+
+/**
+ * fdnix_embed_add_settings:
+ * @program: a program that reads or writes the vector files
+ *
+ * Registers, as options, what every such program reads: the package
+ * table (fdnix_store_add_settings()), the objects back end and the
+ * embedder with its services.
+ */
+void
+fdnix_embed_add_settings (FdnixProgram *program)
+{
+  fdnix_store_add_settings (program);
+  fdnix_program_add_settings (program, fdnix_objects_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_embedder_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_bedrock_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_openai_settings, TRUE);
 }

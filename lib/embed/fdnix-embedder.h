@@ -19,6 +19,7 @@
 #include <glib-object.h>
 
 #include "core/fdnix-config.h"
+#include "core/fdnix-program.h"
 #include "embed/fdnix-json-cursor.h"
 
 G_BEGIN_DECLS
@@ -71,6 +72,7 @@ gboolean       fdnix_embedder_embed         (FdnixEmbedder        *self,
                                              GError              **error);
 FdnixEmbedder *fdnix_embedder_new_from_config (FdnixConfig        *config,
                                                GError            **error);
+void           fdnix_embed_add_settings     (FdnixProgram         *program);
 
 gchar         *fdnix_embed_text_cap         (const gchar          *text,
                                              guint                 max_chars);

@@ -6,7 +6,10 @@
  */
 #include "config.h"
 
+#include "aws/fdnix-aws-config.h"
 #include "core/fdnix-program.h"
+#include "net/fdnix-http.h"
+#include "net/fdnix-retry.h"
 #include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-sqlite-store.h"
 #include "store/fdnix-store-factory.h"
@@ -26,6 +29,24 @@ sqlite_path (FdnixConfig *config)
     return fdnix_config_get_path (config, "store.path");
   data_dir = fdnix_config_get_data_dir (config);
   return g_build_filename (data_dir, "fdnix.sqlite", NULL);
+}
+
+/**
+ * fdnix_store_add_settings:
+ * @program: a program that opens the package table
+ *
+ * Registers, as options, every setting fdnix_store_new_from_config() reads:
+ * the SQLite file, the DynamoDB table, and the AWS, HTTP and retry
+ * settings behind it.
+ */
+void
+fdnix_store_add_settings (FdnixProgram *program)
+{
+  fdnix_program_add_settings (program, fdnix_store_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_dynamodb_store_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_aws_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_http_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
 }
 
 /**

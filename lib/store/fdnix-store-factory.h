@@ -2,13 +2,15 @@
 #pragma once
 
 #include "core/fdnix-config.h"
+#include "core/fdnix-program.h"
 #include "store/fdnix-store.h"
 
 G_BEGIN_DECLS
 
 extern const FdnixSetting fdnix_store_settings[];
 
-FdnixStore *fdnix_store_new_from_config (FdnixConfig *config,
-                                         GError     **error);
+void        fdnix_store_add_settings    (FdnixProgram *program);
+FdnixStore *fdnix_store_new_from_config (FdnixConfig  *config,
+                                         GError      **error);
 
 G_END_DECLS
