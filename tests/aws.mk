@@ -63,4 +63,4 @@ EXTRA_DIST += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests
 	tests/servers/sigv4_verifier.py
 
 # Corpus scale (tests/corpus/run-all.sh runs it in .ci/run) and the benchmark.
-EXTRA_DIST += tests/corpus/dynamodb-corpus.sh bench/dynamodb.sh bench/dynamodb-clients.py
+EXTRA_DIST += tests/corpus/dynamodb-corpus.sh bench/dynamodb.sh bench/dynamodb-clients.py bench/latency-proxy.js
