@@ -210,7 +210,7 @@ typedef struct {
 
 /* The adaptive window follows TCP Vegas: from the round trip of a call
  * sent alone (the service time) and the average one, estimate how many
- * calls wait in the server's queue; keep between two and four waiting.
+ * calls wait in the server's queue; keep between four and eight waiting.
  * A server that serves calls in parallel (DynamoDB) keeps its round trips
  * flat and the window grows to the maximum; one that serves them in turn
  * (a local emulator, a hot partition) sees round trips grow with the
@@ -219,8 +219,8 @@ typedef struct {
  * the window drops to one call for two calls, to measure the service time
  * afresh (as BBR does).  Two rounds in a row in which most calls were
  * throttled or left items unprocessed shrink the window by a quarter. */
-#define VEGAS_ALPHA 2.0
-#define VEGAS_BETA  4.0
+#define VEGAS_ALPHA 4.0
+#define VEGAS_BETA  8.0
 #define PROBE_EVERY 30
 #define PROBE_SAMPLES 2
 
@@ -552,9 +552,9 @@ fdnix_dynamodb_write (FdnixAwsClient *client, const gchar *table, const FdnixDyn
   w.table = table;
   w.max_in_flight = MAX (options->max_in_flight, 1);
   w.adaptive = options->adaptive;
-  /* start modestly and grow: a cold table or a local emulator is better
-   * served by a few calls than by a burst */
-  w.window = w.adaptive ? MIN (4.0, (gdouble) w.max_in_flight) : (gdouble) w.max_in_flight;
+  /* start at half the default maximum and adjust: a cold table or a
+   * local emulator is better served by a few calls than by a burst */
+  w.window = w.adaptive ? MIN (8.0, (gdouble) w.max_in_flight) : (gdouble) w.max_in_flight;
   w.max_rounds = fdnix_retry_policy_get_options (fdnix_aws_client_get_retry (client))->max_attempts;
   w.next = next;
   w.user_data = user_data;
