@@ -13,8 +13,14 @@
 # Every run gets a fresh dynalite (it slows down as its store grows), runs
 # are interleaved over BENCH_ROUNDS rounds and medians are reported.
 #
+# On loopback a call costs the server's time only; BENCH_RTT_MS=10 puts
+# bench/latency-proxy.js in front of dynalite so that every answer comes
+# that much later, as from an AWS region (the sequential writer pays it
+# once per call, the others overlap it).
+#
 #   bench/dynamodb.sh            (the corpus in $FDNIX_CORPUS)
 #   BENCH_ITEMS=20000 BENCH_ROUNDS=1 bench/dynamodb.sh    (a quick look)
+#   BENCH_RTT_MS=10 bench/dynamodb.sh
 #
 # Prints one JSON line per run, then a table.  Needs node with dynalite
 # (npm ci --prefix tests/servers), /usr/bin/python3 with python3-botocore.
@@ -25,13 +31,15 @@ top=$(cd "$here/.." && pwd)
 : "${BENCH_ROUNDS:=3}"
 : "${BENCH_ITEMS:=0}"
 : "${BENCH_CEILING_CONCURRENCY:=4 16}"
+: "${BENCH_RTT_MS:=0}"
 : "${FDNIX_METADATA:=$(command -v fdnix-metadata || echo "${FDNIX_BUILDDIR:-.}/fdnix-metadata")}"
 modules=${FDNIX_NODE_MODULES:-$top/tests/servers/node_modules}
 clients="/usr/bin/python3 $here/dynamodb-clients.py"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fdnix-bench-dynamodb-XXXXXX")
 server_pid=
+relay_pid=
 cleanup () {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in $server_pid $relay_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -56,16 +64,28 @@ PY
 fi
 "$FDNIX_METADATA" --input "$input" --output "$tmp/records.jsonl" 2>/dev/null
 $clients items "$tmp/records.jsonl" "$tmp/items.jsonl"
-echo "# $(wc -l < "$tmp/items.jsonl") items; machine load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "# $(wc -l < "$tmp/items.jsonl") items; round trip added: $BENCH_RTT_MS ms; machine load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
+free_port () { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port () { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; }
 start_dynalite () {
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  port=$(free_port)
   node "$top/tests/servers/dynalite-local.js" "$port" >/dev/null 2>&1 &
   server_pid=$!
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  wait_port "$port"
   endpoint=http://127.0.0.1:$port
+  if [ "$BENCH_RTT_MS" != 0 ]; then
+    relay=$(free_port)
+    node "$here/latency-proxy.js" "$relay" "$port" "$BENCH_RTT_MS" >/dev/null 2>&1 &
+    relay_pid=$!
+    wait_port "$relay"
+    endpoint=http://127.0.0.1:$relay
+  fi
 }
-stop_dynalite () { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=; }
+stop_dynalite () {
+  for pid in $server_pid $relay_pid; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+  server_pid=; relay_pid=
+}
 
 run_fdnix () {
   local start end
@@ -97,7 +117,7 @@ for round in $(seq "$BENCH_ROUNDS"); do
   done
 done
 
-python3 - "$tmp/results.jsonl" <<'PY'
+python3 - "$tmp/results.jsonl" "$BENCH_RTT_MS" <<'PY'
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
 by, rounds = {}, {}
@@ -110,7 +130,8 @@ ceilings = {c: v for c, v in med.items() if c.startswith("ceiling")}
 best = max(ceilings, key=ceilings.get)
 seq = "sequential-botocore"
 print()
-print("%-20s %10s %10s   (median of %d rounds)" % ("writer", "items/s", "requests", len(rounds)))
+print("%-20s %10s %10s   (median of %d rounds; %s ms added round trip)" %
+      ("writer", "items/s", "requests", len(rounds), sys.argv[2]))
 for c in sorted(by, key=lambda c: -med[c]):
     print("%-20s %10.0f %10.0f" % (c, med[c], reqs[c]))
 run_rate = statistics.median(r["run_items_per_s"] for r in by["fdnix"])

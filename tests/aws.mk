@@ -61,3 +61,6 @@ endif
 TESTS += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh
 EXTRA_DIST += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh tests/servers/ddb_items.py tests/servers/fault_proxy.py \
 	tests/servers/sigv4_verifier.py
+
+# Corpus scale (tests/corpus/run-all.sh runs it in .ci/run) and the benchmark.
+EXTRA_DIST += tests/corpus/dynamodb-corpus.sh bench/dynamodb.sh bench/dynamodb-clients.py bench/latency-proxy.js

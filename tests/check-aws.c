@@ -494,7 +494,7 @@ START_TEST (test_writer_adaptive)
     fdnix_test_httpd_set_handler (server, serial_server, NULL);
     ck_assert (fdnix_dynamodb_write (client, "tbl", &options, next_number, &numbers, &stats, NULL));
     ck_assert_uint_eq (stats.items, 25 * 150);
-    ck_assert_msg (stats.in_flight <= 7, "serial server: %.0f in flight", stats.in_flight);
+    ck_assert_msg (stats.in_flight <= 11, "serial server: %.0f in flight", stats.in_flight);
   }
   {
     g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();

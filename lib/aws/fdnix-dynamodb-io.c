@@ -210,17 +210,17 @@ typedef struct {
 
 /* The adaptive window follows TCP Vegas: from the round trip of a call
  * sent alone (the service time) and the average one, estimate how many
- * calls wait in the server's queue; keep between two and four waiting.
+ * calls wait in the server's queue; keep between four and eight waiting.
  * A server that serves calls in parallel (DynamoDB) keeps its round trips
  * flat and the window grows to the maximum; one that serves them in turn
  * (a local emulator, a hot partition) sees round trips grow with the
  * window, which then stays small instead of queueing more work than the
  * server gets through.  After two rounds, then every PROBE_EVERY rounds,
  * the window drops to one call for two calls, to measure the service time
- * afresh (as BBR does).  A round in which most calls were throttled or
- * left items unprocessed shrinks the window by a quarter. */
-#define VEGAS_ALPHA 2.0
-#define VEGAS_BETA  4.0
+ * afresh (as BBR does).  Two rounds in a row in which most calls were
+ * throttled or left items unprocessed shrink the window by a quarter. */
+#define VEGAS_ALPHA 4.0
+#define VEGAS_BETA  8.0
 #define PROBE_EVERY 30
 #define PROBE_SAMPLES 2
 
@@ -241,6 +241,7 @@ struct _Writer {
   guint                    round_rtt_n;
   guint                    round_done;
   guint                    round_congested;
+  guint                    congested_rounds;  /* in a row */
   guint                    max_rounds;
   FdnixDynamodbNextFunc    next;
   gpointer                 user_data;
@@ -310,20 +311,31 @@ adapt (Writer *w, gdouble rtt, gboolean congested, gboolean alone)
     return;
   /* One decision per window's worth of completions.  A few throttled or
    * partly processed calls are the retries' business; when most calls of
-   * a round are, the table is at capacity and the window shrinks. */
+   * two rounds in a row are, the table is at capacity and the window
+   * shrinks. */
   if (w->round_congested * 2 > w->round_done)
-    w->window = MAX (1.0, w->window * 0.75);
-  else if (w->round_rtt_n > 0 && w->base_rtt > 0)
     {
-      gdouble average = w->round_rtt_sum / w->round_rtt_n;
-      gdouble queued = w->window * (1.0 - w->base_rtt / average);
-      if (queued < VEGAS_ALPHA)
-        w->window += 1;
-      else if (queued > VEGAS_BETA)
-        w->window -= 1;
-      w->window = CLAMP (w->window, 1.0, (gdouble) w->max_in_flight);
-      g_debug ("DynamoDB writer: round trip %.1f ms (alone %.1f ms), %.1f calls queued: %.0f in flight",
-               average * 1000, w->base_rtt * 1000, queued, w->window);
+      if (++w->congested_rounds >= 2)
+        {
+          w->window = MAX (1.0, w->window * 0.75);
+          w->congested_rounds = 0;
+        }
+    }
+  else
+    {
+      w->congested_rounds = 0;
+      if (w->round_rtt_n > 0 && w->base_rtt > 0)
+        {
+          gdouble average = w->round_rtt_sum / w->round_rtt_n;
+          gdouble queued = w->window * (1.0 - w->base_rtt / average);
+          if (queued < VEGAS_ALPHA)
+            w->window += 1;
+          else if (queued > VEGAS_BETA)
+            w->window -= 1;
+          w->window = CLAMP (w->window, 1.0, (gdouble) w->max_in_flight);
+          g_debug ("DynamoDB writer: round trip %.1f ms (alone %.1f ms), %.1f calls queued: %.0f in flight",
+                   average * 1000, w->base_rtt * 1000, queued, w->window);
+        }
     }
   w->round_done = 0;
   w->round_rtt_sum = 0;
@@ -540,9 +552,9 @@ fdnix_dynamodb_write (FdnixAwsClient *client, const gchar *table, const FdnixDyn
   w.table = table;
   w.max_in_flight = MAX (options->max_in_flight, 1);
   w.adaptive = options->adaptive;
-  /* start modestly and grow: a cold table or a local emulator is better
-   * served by a few calls than by a burst */
-  w.window = w.adaptive ? MIN (4.0, (gdouble) w.max_in_flight) : (gdouble) w.max_in_flight;
+  /* start at half the default maximum and adjust: a cold table or a
+   * local emulator is better served by a few calls than by a burst */
+  w.window = w.adaptive ? MIN (8.0, (gdouble) w.max_in_flight) : (gdouble) w.max_in_flight;
   w.max_rounds = fdnix_retry_policy_get_options (fdnix_aws_client_get_retry (client))->max_attempts;
   w.next = next;
   w.user_data = user_data;

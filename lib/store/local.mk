@@ -11,4 +11,5 @@ libfdnix_la_SOURCES += \
 libfdnix_la_SOURCES += \
 	lib/store/fdnix-dynamodb-item.c lib/store/fdnix-dynamodb-item.h \
 	lib/store/fdnix-dynamodb-store.c lib/store/fdnix-dynamodb-store.h \
+	lib/store/fdnix-dynamodb-store-embed.c lib/store/fdnix-dynamodb-store-private.h \
 	$(NULL)
