@@ -248,25 +248,6 @@ item_bool (JsonObject *item, const gchar *name)
   return json_object_get_boolean_member_with_default (json_node_get_object (value), "BOOL", FALSE);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *stmt, const gchar *what, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  return fdnix_sqlite_check (db, rc, what, error);
-}
-
 typedef struct {
   FdnixDynamodbStore *self;
   sqlite3_stmt       *insert;
@@ -285,15 +266,15 @@ index_page (JsonArray *items, guint64 count, gpointer user_data, GError **error)
 
       if (item_string (item, HASH_KEY) == NULL || item_string (item, RANGE_KEY) == NULL)
         continue;
-      bind_text (s, 1, item_string (item, HASH_KEY));
-      bind_text (s, 2, item_string (item, RANGE_KEY));
-      bind_text (s, 3, item_string (item, "contentHash"));
-      bind_text (s, 4, item_string (item, "embeddingTextHash"));
+      fdnix_sqlite_bind_text (s, 1, item_string (item, HASH_KEY));
+      fdnix_sqlite_bind_text (s, 2, item_string (item, RANGE_KEY));
+      fdnix_sqlite_bind_text (s, 3, item_string (item, "contentHash"));
+      fdnix_sqlite_bind_text (s, 4, item_string (item, "embeddingTextHash"));
       sqlite3_bind_int (s, 5, item_bool (item, "hasEmbedding"));
-      bind_text (s, 6, item_string (item, "embeddingModel"));
-      bind_text (s, 7, item_string (item, "vectorFile"));
-      bind_text (s, 8, item_string (item, "lastUpdated"));
-      if (!step_done (load->self->db, s, "indexing the table", error))
+      fdnix_sqlite_bind_text (s, 6, item_string (item, "embeddingModel"));
+      fdnix_sqlite_bind_text (s, 7, item_string (item, "vectorFile"));
+      fdnix_sqlite_bind_text (s, 8, item_string (item, "lastUpdated"));
+      if (!fdnix_sqlite_step_done (load->self->db, s, "indexing the table", error))
         return FALSE;
       load->rows++;
     }
@@ -437,12 +418,6 @@ ddb_begin_sync (FdnixStore *store, GError **error)
   return TRUE;
 }
 
-static gchar *
-dup_column (sqlite3_stmt *stmt, int column)
-{
-  return g_strdup (fdnix_sqlite_column_text (stmt, column));
-}
-
 static gboolean
 require_sync (FdnixDynamodbStore *self, GError **error)
 {
@@ -456,32 +431,10 @@ static gboolean
 ddb_lookup (FdnixStore *store, const gchar *package_name, FdnixStoredState **out_state, GError **error)
 {
   FdnixDynamodbStore *self = FDNIX_DYNAMODB_STORE (store);
-  sqlite3_stmt *stmt = self->lookup_stmt;
-  FdnixStoredState *state = NULL;
-  int rc;
 
   if (!require_sync (self, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, package_name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      state = g_new0 (FdnixStoredState, 1);
-      state->package_name = dup_column (stmt, 0);
-      state->version = dup_column (stmt, 1);
-      state->content_hash = dup_column (stmt, 2);
-      state->embed_text_hash = dup_column (stmt, 3);
-      state->has_embedding = sqlite3_column_int (stmt, 4) != 0;
-      state->embedding_model = dup_column (stmt, 5);
-      state->vector_file = dup_column (stmt, 6);
-      state->last_updated = dup_column (stmt, 7);
-    }
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_ROW && !fdnix_sqlite_check (self->db, rc, "looking up a package", error))
-    return FALSE;
-  *out_state = state;
-  return TRUE;
+  return fdnix_sqlite_lookup_state (self->db, self->lookup_stmt, package_name, out_state, error);
 }
 
 static gboolean
@@ -491,9 +444,9 @@ ddb_mark_seen (FdnixStore *store, const gchar *package_name, const gchar *versio
 
   if (!require_sync (self, error))
     return FALSE;
-  bind_text (self->seen_stmt, 1, package_name);
-  bind_text (self->seen_stmt, 2, version);
-  return step_done (self->db, self->seen_stmt, "marking a package seen", error);
+  fdnix_sqlite_bind_text (self->seen_stmt, 1, package_name);
+  fdnix_sqlite_bind_text (self->seen_stmt, 2, version);
+  return fdnix_sqlite_step_done (self->db, self->seen_stmt, "marking a package seen", error);
 }
 
 /* One item per attribute path, as in the SQLite store: a staged version
@@ -509,16 +462,16 @@ ddb_stage_put (FdnixStore *store, const FdnixRecord *record, const FdnixStoredSt
   if (!require_sync (self, error))
     return FALSE;
   json = fdnix_record_to_json (record);
-  bind_text (self->unstage_stmt, 1, record->package_name);
-  bind_text (self->unstage_stmt, 2, record->version);
-  bind_text (self->stage_stmt, 1, record->package_name);
-  bind_text (self->stage_stmt, 2, record->version);
+  fdnix_sqlite_bind_text (self->unstage_stmt, 1, record->package_name);
+  fdnix_sqlite_bind_text (self->unstage_stmt, 2, record->version);
+  fdnix_sqlite_bind_text (self->stage_stmt, 1, record->package_name);
+  fdnix_sqlite_bind_text (self->stage_stmt, 2, record->version);
   sqlite3_bind_text (self->stage_stmt, 3, json, -1, SQLITE_STATIC);
-  bind_text (self->replaced_stmt, 1, record->package_name);
-  bind_text (self->replaced_stmt, 2, record->version);
-  if (!step_done (self->db, self->unstage_stmt, "staging a package", error) ||
-      !step_done (self->db, self->stage_stmt, "staging a package", error) ||
-      !step_done (self->db, self->replaced_stmt, "staging a package", error))
+  fdnix_sqlite_bind_text (self->replaced_stmt, 1, record->package_name);
+  fdnix_sqlite_bind_text (self->replaced_stmt, 2, record->version);
+  if (!fdnix_sqlite_step_done (self->db, self->unstage_stmt, "staging a package", error) ||
+      !fdnix_sqlite_step_done (self->db, self->stage_stmt, "staging a package", error) ||
+      !fdnix_sqlite_step_done (self->db, self->replaced_stmt, "staging a package", error))
     {
       g_prefix_error (error, "%s: ", record->package_name);
       return FALSE;

@@ -223,60 +223,13 @@ sqlite_begin_sync (FdnixStore *store, GError **error)
   return TRUE;
 }
 
-static gchar *
-dup_column (sqlite3_stmt *stmt, int column)
-{
-  return g_strdup (fdnix_sqlite_column_text (stmt, column));
-}
-
 static gboolean
 sqlite_lookup (FdnixStore *store, const gchar *package_name,
                FdnixStoredState **out_state, GError **error)
 {
   FdnixSqliteStore *self = FDNIX_SQLITE_STORE (store);
-  sqlite3_stmt *stmt = self->lookup_stmt;
-  FdnixStoredState *state = NULL;
-  int rc;
 
-  sqlite3_bind_text (stmt, 1, package_name, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      state = g_new0 (FdnixStoredState, 1);
-      state->package_name = dup_column (stmt, 0);
-      state->version = dup_column (stmt, 1);
-      state->content_hash = dup_column (stmt, 2);
-      state->embed_text_hash = dup_column (stmt, 3);
-      state->has_embedding = sqlite3_column_int (stmt, 4) != 0;
-      state->embedding_model = dup_column (stmt, 5);
-      state->vector_file = dup_column (stmt, 6);
-      state->last_updated = dup_column (stmt, 7);
-    }
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_ROW && !fdnix_sqlite_check (self->db, rc, "looking up a package", error))
-    return FALSE;
-  *out_state = state;
-  return TRUE;
-}
-
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *stmt, const gchar *what, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  return fdnix_sqlite_check (db, rc, what, error);
-}
-
-static void
-bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
-{
-  if (text == NULL)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+  return fdnix_sqlite_lookup_state (self->db, self->lookup_stmt, package_name, out_state, error);
 }
 
 static gboolean
@@ -286,7 +239,7 @@ sqlite_mark_seen (FdnixStore *store, const gchar *package_name,
   FdnixSqliteStore *self = FDNIX_SQLITE_STORE (store);
 
   sqlite3_bind_text (self->seen_stmt, 1, package_name, -1, SQLITE_STATIC);
-  return step_done (self->db, self->seen_stmt, "marking a package seen", error);
+  return fdnix_sqlite_step_done (self->db, self->seen_stmt, "marking a package seen", error);
 }
 
 static gboolean
@@ -300,30 +253,30 @@ sqlite_stage_put (FdnixStore *store, const FdnixRecord *r,
 
   /* The primary key is the attribute path alone, so a new version
    * replaces the old row in the same statement. */
-  bind_text (stmt, i++, r->package_name);
-  bind_text (stmt, i++, r->version);
-  bind_text (stmt, i++, r->pname);
-  bind_text (stmt, i++, r->description);
-  bind_text (stmt, i++, r->long_description);
-  bind_text (stmt, i++, r->homepage);
-  bind_text (stmt, i++, r->license_json);
-  bind_text (stmt, i++, r->maintainers_json);
-  bind_text (stmt, i++, r->platforms_json);
-  bind_text (stmt, i++, r->main_program);
-  bind_text (stmt, i++, r->position);
+  fdnix_sqlite_bind_text (stmt, i++, r->package_name);
+  fdnix_sqlite_bind_text (stmt, i++, r->version);
+  fdnix_sqlite_bind_text (stmt, i++, r->pname);
+  fdnix_sqlite_bind_text (stmt, i++, r->description);
+  fdnix_sqlite_bind_text (stmt, i++, r->long_description);
+  fdnix_sqlite_bind_text (stmt, i++, r->homepage);
+  fdnix_sqlite_bind_text (stmt, i++, r->license_json);
+  fdnix_sqlite_bind_text (stmt, i++, r->maintainers_json);
+  fdnix_sqlite_bind_text (stmt, i++, r->platforms_json);
+  fdnix_sqlite_bind_text (stmt, i++, r->main_program);
+  fdnix_sqlite_bind_text (stmt, i++, r->position);
   sqlite3_bind_int (stmt, i++, r->available);
   sqlite3_bind_int (stmt, i++, r->broken);
   sqlite3_bind_int (stmt, i++, r->insecure);
   sqlite3_bind_int (stmt, i++, r->unfree);
   sqlite3_bind_int (stmt, i++, r->unsupported);
-  bind_text (stmt, i++, r->last_updated);
+  fdnix_sqlite_bind_text (stmt, i++, r->last_updated);
   sqlite3_bind_int (stmt, i++, r->has_embedding);
-  bind_text (stmt, i++, r->content_hash);
-  bind_text (stmt, i++, r->embed_text_hash);
-  bind_text (stmt, i++, r->embedding_model);
-  bind_text (stmt, i++, r->vector_file);
+  fdnix_sqlite_bind_text (stmt, i++, r->content_hash);
+  fdnix_sqlite_bind_text (stmt, i++, r->embed_text_hash);
+  fdnix_sqlite_bind_text (stmt, i++, r->embedding_model);
+  fdnix_sqlite_bind_text (stmt, i++, r->vector_file);
   g_assert (i == N_RECORD_COLUMNS + 1);
-  if (!step_done (self->db, stmt, "writing a package", error))
+  if (!fdnix_sqlite_step_done (self->db, stmt, "writing a package", error))
     {
       g_prefix_error (error, "%s: ", r->package_name);
       return FALSE;
@@ -378,28 +331,28 @@ record_from_row (sqlite3_stmt *stmt)
   FdnixRecord *r = g_new0 (FdnixRecord, 1);
   int i = 0;
 
-  r->package_name = dup_column (stmt, i++);
-  r->version = dup_column (stmt, i++);
-  r->pname = dup_column (stmt, i++);
-  r->description = dup_column (stmt, i++);
-  r->long_description = dup_column (stmt, i++);
-  r->homepage = dup_column (stmt, i++);
-  r->license_json = dup_column (stmt, i++);
-  r->maintainers_json = dup_column (stmt, i++);
-  r->platforms_json = dup_column (stmt, i++);
-  r->main_program = dup_column (stmt, i++);
-  r->position = dup_column (stmt, i++);
+  r->package_name = fdnix_sqlite_column_dup (stmt, i++);
+  r->version = fdnix_sqlite_column_dup (stmt, i++);
+  r->pname = fdnix_sqlite_column_dup (stmt, i++);
+  r->description = fdnix_sqlite_column_dup (stmt, i++);
+  r->long_description = fdnix_sqlite_column_dup (stmt, i++);
+  r->homepage = fdnix_sqlite_column_dup (stmt, i++);
+  r->license_json = fdnix_sqlite_column_dup (stmt, i++);
+  r->maintainers_json = fdnix_sqlite_column_dup (stmt, i++);
+  r->platforms_json = fdnix_sqlite_column_dup (stmt, i++);
+  r->main_program = fdnix_sqlite_column_dup (stmt, i++);
+  r->position = fdnix_sqlite_column_dup (stmt, i++);
   r->available = sqlite3_column_int (stmt, i++);
   r->broken = sqlite3_column_int (stmt, i++);
   r->insecure = sqlite3_column_int (stmt, i++);
   r->unfree = sqlite3_column_int (stmt, i++);
   r->unsupported = sqlite3_column_int (stmt, i++);
-  r->last_updated = dup_column (stmt, i++);
+  r->last_updated = fdnix_sqlite_column_dup (stmt, i++);
   r->has_embedding = sqlite3_column_int (stmt, i++);
-  r->content_hash = dup_column (stmt, i++);
-  r->embed_text_hash = dup_column (stmt, i++);
-  r->embedding_model = dup_column (stmt, i++);
-  r->vector_file = dup_column (stmt, i++);
+  r->content_hash = fdnix_sqlite_column_dup (stmt, i++);
+  r->embed_text_hash = fdnix_sqlite_column_dup (stmt, i++);
+  r->embedding_model = fdnix_sqlite_column_dup (stmt, i++);
+  r->vector_file = fdnix_sqlite_column_dup (stmt, i++);
   return r;
 }
 
@@ -442,7 +395,7 @@ sqlite_scan (FdnixStore *store, const FdnixScanOptions *options,
       int rc;
 
       sqlite3_bind_text (stmt, 1, last, -1, SQLITE_TRANSIENT);
-      bind_text (stmt, 2, options->model);
+      fdnix_sqlite_bind_text (stmt, 2, options->model);
       if (sharded)
         {
           sqlite3_bind_int64 (stmt, 3, options->shard_count);
@@ -483,12 +436,12 @@ sqlite_set_embeddings (FdnixStore *store, GPtrArray *updates,
       const FdnixEmbeddingUpdate *u = updates->pdata[i];
 
       sqlite3_bind_int (stmt, 1, u->has_embedding);
-      bind_text (stmt, 2, u->embedding_model);
-      bind_text (stmt, 3, u->vector_file);
-      bind_text (stmt, 4, u->package_name);
-      bind_text (stmt, 5, u->version);
-      bind_text (stmt, 6, u->embed_text_hash);
-      if (!step_done (self->db, stmt, "recording an embedding", error))
+      fdnix_sqlite_bind_text (stmt, 2, u->embedding_model);
+      fdnix_sqlite_bind_text (stmt, 3, u->vector_file);
+      fdnix_sqlite_bind_text (stmt, 4, u->package_name);
+      fdnix_sqlite_bind_text (stmt, 5, u->version);
+      fdnix_sqlite_bind_text (stmt, 6, u->embed_text_hash);
+      if (!fdnix_sqlite_step_done (self->db, stmt, "recording an embedding", error))
         {
           sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;

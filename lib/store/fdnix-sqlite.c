@@ -135,3 +135,98 @@ fdnix_sqlite_column_text (sqlite3_stmt *stmt, int column)
 {
   return (const gchar *) sqlite3_column_text (stmt, column);
 }
+
+/**
+ * fdnix_sqlite_bind_text:
+ * @stmt: a statement
+ * @index: parameter index (from 1)
+ * @text: (nullable): the text, bound as SQL NULL when NULL
+ *
+ * Binds without copying: @text must stay valid until the statement has been
+ * stepped and reset, which fdnix_sqlite_step_done() does right away.
+ */
+void
+fdnix_sqlite_bind_text (sqlite3_stmt *stmt, int index, const gchar *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
+}
+
+/**
+ * fdnix_sqlite_step_done:
+ * @db: the database
+ * @stmt: a bound statement that returns no rows
+ * @what: what the statement does, for the error message
+ * @error: return location for an error
+ *
+ * Runs @stmt once, then resets it and clears its bindings so that it can be
+ * bound again.
+ */
+gboolean
+fdnix_sqlite_step_done (sqlite3 *db, sqlite3_stmt *stmt, const gchar *what, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return fdnix_sqlite_check (db, rc, what, error);
+}
+
+/**
+ * fdnix_sqlite_column_dup:
+ * @stmt: a statement on a row
+ * @column: column index
+ *
+ * Returns: (nullable) (transfer full): a copy of the text, NULL for SQL NULL.
+ */
+gchar *
+fdnix_sqlite_column_dup (sqlite3_stmt *stmt, int column)
+{
+  return g_strdup (fdnix_sqlite_column_text (stmt, column));
+}
+
+/**
+ * fdnix_sqlite_lookup_state:
+ * @db: the database
+ * @stmt: a query taking the attribute path as its one parameter and
+ *   selecting, in this order: package name, version, content hash,
+ *   embedding-text hash, has-embedding, embedding model, vector file and
+ *   last-updated time
+ * @package_name: the attribute path
+ * @out_state: (out) (transfer full) (nullable): the stored state, NULL when
+ *   the package is not stored
+ * @error: return location for an error
+ *
+ * The one reader of stored state for both back ends that keep it in SQLite
+ * (the embedded store's table, the DynamoDB back end's key index).
+ */
+gboolean
+fdnix_sqlite_lookup_state (sqlite3 *db, sqlite3_stmt *stmt, const gchar *package_name,
+                           FdnixStoredState **out_state, GError **error)
+{
+  FdnixStoredState *state = NULL;
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, package_name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      state = g_new0 (FdnixStoredState, 1);
+      state->package_name = fdnix_sqlite_column_dup (stmt, 0);
+      state->version = fdnix_sqlite_column_dup (stmt, 1);
+      state->content_hash = fdnix_sqlite_column_dup (stmt, 2);
+      state->embed_text_hash = fdnix_sqlite_column_dup (stmt, 3);
+      state->has_embedding = sqlite3_column_int (stmt, 4) != 0;
+      state->embedding_model = fdnix_sqlite_column_dup (stmt, 5);
+      state->vector_file = fdnix_sqlite_column_dup (stmt, 6);
+      state->last_updated = fdnix_sqlite_column_dup (stmt, 7);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_ROW && !fdnix_sqlite_check (db, rc, "looking up a package", error))
+    return FALSE;
+  *out_state = state;
+  return TRUE;
+}

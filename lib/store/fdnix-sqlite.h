@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "store/fdnix-store.h"
+
 G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -25,5 +27,19 @@ sqlite3 *fdnix_sqlite_open    (const gchar  *path,
                                GError      **error);
 const gchar *fdnix_sqlite_column_text (sqlite3_stmt *stmt,
                                        int           column);
+gchar   *fdnix_sqlite_column_dup  (sqlite3_stmt *stmt,
+                                   int           column);
+void     fdnix_sqlite_bind_text (sqlite3_stmt *stmt,
+                                 int           index,
+                                 const gchar  *text);
+gboolean fdnix_sqlite_step_done (sqlite3      *db,
+                                 sqlite3_stmt *stmt,
+                                 const gchar  *what,
+                                 GError      **error);
+gboolean fdnix_sqlite_lookup_state (sqlite3           *db,
+                                    sqlite3_stmt      *stmt,
+                                    const gchar       *package_name,
+                                    FdnixStoredState **out_state,
+                                    GError           **error);
 
 G_END_DECLS
