@@ -22,6 +22,24 @@ protocol_headers (const gchar *operation)
   return headers;
 }
 
+/* Every DynamoDB call is a POST of a JSON document to "/", its operation
+ * named in a header; a response whose body fails its x-amz-crc32 is retried. */
+static FdnixAwsRequest
+dynamodb_request (const gchar *operation, GPtrArray *headers, GBytes *body,
+                  const gchar *const *accept_errors)
+{
+  FdnixAwsRequest request = { 0 };
+
+  request.operation = operation;
+  request.method = "POST";
+  request.path = "/";
+  request.headers = headers;
+  request.body = body;
+  request.check_crc32 = TRUE;
+  request.accept_errors = accept_errors;
+  return request;
+}
+
 /**
  * fdnix_dynamodb_submit:
  * @client: a DynamoDB client
@@ -36,15 +54,8 @@ fdnix_dynamodb_submit (FdnixAwsClient *client, const gchar *operation, GBytes *b
                        const gchar *const *accept_errors, FdnixAwsDoneFunc done, gpointer user_data)
 {
   g_autoptr(GPtrArray) headers = protocol_headers (operation);
-  FdnixAwsRequest request = { 0 };
+  FdnixAwsRequest request = dynamodb_request (operation, headers, body, accept_errors);
 
-  request.operation = operation;
-  request.method = "POST";
-  request.path = "/";
-  request.headers = headers;
-  request.body = body;
-  request.check_crc32 = TRUE;
-  request.accept_errors = accept_errors;
   fdnix_aws_client_submit (client, &request, done, user_data);
 }
 
@@ -78,23 +89,6 @@ fdnix_dynamodb_parse_response (FdnixAwsResponse *response, const gchar *operatio
   return json_node_ref (root);
 }
 
-typedef struct {
-  gboolean          done;
-  FdnixAwsResponse *response;
-  GError           *error;
-} CallState;
-
-static void
-on_call_done (FdnixAwsClient *client, FdnixAwsResponse *response, const GError *error, gpointer user_data)
-{
-  CallState *state = user_data;
-
-  state->done = TRUE;
-  state->response = response;
-  if (error != NULL)
-    state->error = g_error_copy (error);
-}
-
 /**
  * fdnix_dynamodb_call:
  * @client: a DynamoDB client
@@ -117,22 +111,12 @@ fdnix_dynamodb_call (FdnixAwsClient *client, const gchar *operation, const gchar
                      gchar **out_error_code, GError **error)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+  g_autoptr(GPtrArray) headers = protocol_headers (operation);
+  FdnixAwsRequest request = dynamodb_request (operation, headers, bytes, accept_errors);
   g_autoptr(FdnixAwsResponse) response = NULL;
-  g_autoptr(GError) run_error = NULL;
-  CallState state = { 0 };
 
-  fdnix_dynamodb_submit (client, operation, bytes, accept_errors, on_call_done, &state);
-  if (!fdnix_aws_client_run (client, &state.done, &run_error) && !state.done)
-    {
-      g_propagate_error (error, g_steal_pointer (&run_error));
-      return FALSE;
-    }
-  if (state.error != NULL)
-    {
-      g_propagate_error (error, state.error);
-      return FALSE;
-    }
-  response = state.response;
+  if (!fdnix_aws_client_call (client, &request, &response, error))
+    return FALSE;
   if (out_error_code != NULL)
     *out_error_code = g_strdup (response->error_code);
   if (out_result != NULL)
