@@ -5,25 +5,30 @@
 # `make install DESTDIR=`, bootstraps a minimal Debian 12 root (debootstrap
 # --variant=minbase), installs into it exactly the RUNTIME_PACKAGES of the
 # Dockerfiles' final stages, copies the installed tree in, and runs the
-# README's quick start there as an unprivileged user: fdnix-metadata on a
-# small fixture (twice: the second run writes nothing), then fdnix-embed on
+# README's quick start there as an unprivileged user: fdnix-metadata on the
+# real corpus in $FDNIX_CORPUS, as the README runs it (a small fixture from
+# tests/ when that is unset), twice: the second run writes nothing; then
+# fdnix-embed on
 # the embedded defaults as the AWS pipeline runs it (two shards, then the
 # index step), then once whole (it embeds nothing: all is done).
 #
 # Usage (root, Debian-like host with debootstrap):
 #   containers/test-minimal-root.sh [--mirror URL] [--keep]
-# Environment: FDNIX_MINROOT_MIRROR (default http://deb.debian.org/debian),
-#   TMPDIR.  Takes a few minutes: most of it is debootstrap and the build.
+# Environment: FDNIX_CORPUS (a nix-env JSON file, plain or gzip),
+#   FDNIX_MINROOT_MIRROR (default http://deb.debian.org/debian), TMPDIR.  Takes a few minutes: most of it is debootstrap and the build.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 mirror=${FDNIX_MINROOT_MIRROR:-http://deb.debian.org/debian}
+input=${FDNIX_CORPUS:-$top/tests/data/metadata/small.json}
+[ -f "$input" ] || { echo "test-minimal-root.sh: no input at $input" >&2; exit 2; }
+input_name=$(basename "$input")
 keep=0
 while [ $# -gt 0 ]; do
   case $1 in
     --mirror) mirror=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -86,7 +91,7 @@ chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-instal
 say "install the tree and the fixture"
 cp -a "$work/dest/." "$root/"
 mkdir -p "$root/srv/fdnix"
-cp "$top/tests/data/metadata/small.json" "$root/srv/fdnix/small.json"
+cp "$input" "$root/srv/fdnix/$input_name"
 chroot "$root" groupadd --system --gid 10001 fdnix
 chroot "$root" useradd --system --uid 10001 --gid fdnix --home-dir /var/lib/fdnix --create-home fdnix 2>/dev/null
 
@@ -98,13 +103,13 @@ done
 
 say "README quick start inside the minimal root, as uid 10001"
 chroot --userspec=10001:10001 "$root" env -i \
-  HOME=/var/lib/fdnix PATH=/usr/bin:/bin LANG=C.UTF-8 \
+  HOME=/var/lib/fdnix PATH=/usr/bin:/bin LANG=C.UTF-8 INPUT="/srv/fdnix/$input_name" \
   sh -euc '
     cd /var/lib/fdnix
     fdnix-metadata --version
     fdnix-embed --version
-    fdnix-metadata --input /srv/fdnix/small.json --log-format=text --summary-json first.json
-    fdnix-metadata --input /srv/fdnix/small.json --log-format=text --summary-json second.json
+    fdnix-metadata --input "$INPUT" --log-format=text --summary-json first.json
+    fdnix-metadata --input "$INPUT" --log-format=text --summary-json second.json
     fdnix-embed --log-format=text --shard 0/2 --summary-json shard0.json
     fdnix-embed --log-format=text --shard 1/2 --summary-json shard1.json
     fdnix-embed --log-format=text --index-only --summary-json index.json
