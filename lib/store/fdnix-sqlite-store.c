@@ -26,6 +26,7 @@ struct _FdnixSqliteStore {
   gchar        *path;
   gchar        *description;
   gboolean      in_sync;
+  guint64       staged_puts;  /* rows written in this sync, for the commit's counts */
   sqlite3_stmt *lookup_stmt;
   sqlite3_stmt *put_stmt;
   sqlite3_stmt *seen_stmt;
@@ -209,6 +210,7 @@ sqlite_begin_sync (FdnixStore *store, GError **error)
   if (!fdnix_sqlite_exec (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
   self->in_sync = TRUE;
+  self->staged_puts = 0;
   if (!fdnix_sqlite_exec (self->db,
                           "DROP TABLE IF EXISTS temp.seen;"
                           "CREATE TEMP TABLE seen (packageName TEXT PRIMARY KEY) WITHOUT ROWID;",
@@ -281,6 +283,7 @@ sqlite_stage_put (FdnixStore *store, const FdnixRecord *r,
       g_prefix_error (error, "%s: ", r->package_name);
       return FALSE;
     }
+  self->staged_puts++;
   return sqlite_mark_seen (store, r->package_name, r->version, error);
 }
 
@@ -309,6 +312,7 @@ sqlite_commit_sync (FdnixStore *store, gboolean delete_unseen,
       return FALSE;
     }
   self->in_sync = FALSE;
+  out_counts->puts = self->staged_puts;
   fdnix_sqlite_exec (self->db, "DROP TABLE IF EXISTS temp.seen", NULL);
   return TRUE;
 }
