@@ -23,7 +23,7 @@ endif
 # Run by tests/test-dynamodb-store.sh against dynalite and DynamoDB Local.
 if HAVE_CHECK
 check_PROGRAMS += tests/check-dynamodb-store
-tests_check_dynamodb_store_SOURCES = tests/check-dynamodb-store.c
+tests_check_dynamodb_store_SOURCES = tests/check-dynamodb-store.c tests/store-contract.c tests/store-contract.h
 tests_check_dynamodb_store_CFLAGS = $(TEST_CFLAGS)
 tests_check_dynamodb_store_LDADD = $(TEST_LDADD)
 endif
