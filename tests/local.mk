@@ -39,6 +39,7 @@ EXTRA_DIST += \
 	tests/fdnix-test.h \
 	tests/lib.sh \
 	tests/data \
+	tests/servers/local_server.py \
 	tests/servers/package.json \
 	tests/servers/package-lock.json \
 	$(NULL)

@@ -39,6 +39,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+import local_server  # beside this file
+
 AUTH_RE = re.compile(
     r"AWS4-HMAC-SHA256 Credential=(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/"
     r"(?P<service>[^/]+)/aws4_request, ?SignedHeaders=(?P<signed>[^,]+), ?Signature=(?P<sig>[0-9a-f]{64})$")
@@ -270,14 +272,7 @@ def main():
     stats = Stats()
     server = ThreadingHTTPServer(("127.0.0.1", options.port), make_handler(options, stats))
     server.daemon_threads = True
-    if options.port_file:
-        with open(options.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % server.server_address[1])
-        os.rename(options.port_file + ".tmp", options.port_file)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    local_server.serve(server, options.port_file)
 
 
 if __name__ == "__main__":

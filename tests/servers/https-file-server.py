@@ -14,6 +14,8 @@ import ssl
 import sys
 import threading
 
+import local_server  # beside this file
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -68,12 +70,7 @@ def main():
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(args.cert, args.key)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    if args.port_file:
-        tmp = args.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(str(server.server_address[1]))
-        os.replace(tmp, args.port_file)
-    server.serve_forever()
+    local_server.serve(server, args.port_file)
 
 
 if __name__ == "__main__":

@@ -19,13 +19,14 @@ alternate between {"error": {"message": ...}} (OpenAI, vLLM) and
 import argparse
 import hashlib
 import json
-import os
 import socket
 import struct
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import local_server  # beside this file
 
 
 def vector(text, dimension):
@@ -139,14 +140,7 @@ def main():
 
     server = ThreadingHTTPServer(("127.0.0.1", options.port), Handler)
     server.daemon_threads = True
-    if options.port_file:
-        with open(options.port_file + ".tmp", "w") as f:
-            f.write("%d\n" % server.server_address[1])
-        os.rename(options.port_file + ".tmp", options.port_file)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    local_server.serve(server, options.port_file)
 
 
 if __name__ == "__main__":
