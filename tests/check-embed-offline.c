@@ -11,18 +11,10 @@
 #include "embed/fdnix-embedder-offline.h"
 #include "fdnix-test.h"
 
-static gchar *
-idf_path (void)
-{
-  const gchar *srcdir = g_getenv ("FDNIX_TESTS_SRCDIR");
-
-  return g_build_filename (srcdir != NULL ? srcdir : "tests", "..", "data", "fdnix-offline-idf.tsv.gz", NULL);
-}
-
 static FdnixEmbedder *
 offline (guint dimension)
 {
-  g_autofree gchar *path = idf_path ();
+  g_autofree gchar *path = fdnix_test_idf_path ();
   g_autoptr(GError) error = NULL;
   FdnixEmbedder *embedder = fdnix_embedder_offline_new (path, dimension, &error);
 
@@ -182,7 +174,7 @@ START_TEST (test_offline_bad_data)
   ck_assert_msg (strstr (error->message, missing) != NULL, "%s", error->message);
   g_clear_error (&error);
   {
-    g_autofree gchar *path = idf_path ();
+    g_autofree gchar *path = fdnix_test_idf_path ();
     ck_assert (fdnix_embedder_offline_new (path, 8, &error) == NULL);
     ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_USAGE));
   }

@@ -37,9 +37,7 @@ static FdnixEmbedder *embedder;
 static FdnixEmbedder *
 offline (guint dimension)
 {
-  const gchar *srcdir = g_getenv ("FDNIX_TESTS_SRCDIR");
-  g_autofree gchar *path = g_build_filename (srcdir != NULL ? srcdir : "tests", "..", "data",
-                                             "fdnix-offline-idf.tsv.gz", NULL);
+  g_autofree gchar *path = fdnix_test_idf_path ();
   g_autoptr(GError) error = NULL;
   FdnixEmbedder *e = fdnix_embedder_offline_new (path, dimension, &error);
 

@@ -15,6 +15,15 @@ fdnix_test_data_path (const gchar *name)
   return g_build_filename (srcdir != NULL ? srcdir : "tests", "data", name, NULL);
 }
 
+/* Path of the offline embedder's IDF table that the package ships in data/. */
+static inline gchar *
+fdnix_test_idf_path (void)
+{
+  const gchar *srcdir = g_getenv ("FDNIX_TESTS_SRCDIR");
+
+  return g_build_filename (srcdir != NULL ? srcdir : "tests", "..", "data", "fdnix-offline-idf.tsv.gz", NULL);
+}
+
 /* Contents of a fixture; fails the test when it cannot be read. */
 static inline gchar *
 fdnix_test_read_data (const gchar *name, gsize *out_length)
