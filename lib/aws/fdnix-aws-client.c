@@ -139,7 +139,9 @@ fdnix_aws_credentials_provider_get_default (FdnixConfig *config)
   G_LOCK (default_provider);
   if (default_provider == NULL)
     {
-      g_autofree gchar *profile = fdnix_aws_profile_get (config);
+      /* NULL unless a profile was named, so that a missing "default"
+       * falls through to the container endpoint and IMDS. */
+      g_autofree gchar *profile = fdnix_aws_profile_get_chosen (config);
       default_provider = fdnix_aws_credentials_provider_new_chain (profile);
     }
   provider = fdnix_aws_credentials_provider_ref (default_provider);

@@ -64,18 +64,37 @@ has_setting (FdnixConfig *config, const gchar *key)
 }
 
 /**
+ * fdnix_aws_profile_get_chosen:
+ * @config: (nullable): a configuration with fdnix_aws_settings registered
+ *
+ * The profile somebody named: --profile, [aws] profile or AWS_PROFILE.  Only
+ * such a profile must exist; without one the SDKs read "default" if it is
+ * there and otherwise go on to the container endpoint and instance metadata,
+ * which is how a Fargate task or an EC2 role gets its credentials.
+ *
+ * Returns: (transfer full) (nullable): the chosen profile, or NULL.
+ */
+gchar *
+fdnix_aws_profile_get_chosen (FdnixConfig *config)
+{
+  if (has_setting (config, "aws.profile"))
+    return g_strdup (fdnix_config_get_string (config, "aws.profile"));
+  return g_strdup (env ("AWS_PROFILE"));
+}
+
+/**
  * fdnix_aws_profile_get:
  * @config: (nullable): a configuration with fdnix_aws_settings registered
  *
- * Returns: (transfer full): the profile name: [aws] profile (AWS_PROFILE)
- *   or "default".
+ * Returns: (transfer full): the profile to read settings from: the chosen
+ *   one (fdnix_aws_profile_get_chosen()) or "default".
  */
 gchar *
 fdnix_aws_profile_get (FdnixConfig *config)
 {
-  if (has_setting (config, "aws.profile"))
-    return g_strdup (fdnix_config_get_string (config, "aws.profile"));
-  return g_strdup (env ("AWS_PROFILE") != NULL ? env ("AWS_PROFILE") : "default");
+  gchar *chosen = fdnix_aws_profile_get_chosen (config);
+
+  return chosen != NULL ? chosen : g_strdup ("default");
 }
 
 static gchar *

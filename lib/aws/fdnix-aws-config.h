@@ -42,5 +42,6 @@ gboolean fdnix_aws_resolve_endpoint (FdnixConfig           *config,
                                      gchar                **out_url,
                                      GError               **error);
 gchar   *fdnix_aws_profile_get      (FdnixConfig           *config);
+gchar   *fdnix_aws_profile_get_chosen (FdnixConfig         *config);
 
 G_END_DECLS
