@@ -25,6 +25,12 @@ tests_check_core_SOURCES = tests/check-core.c tests/fdnix-test.h
 tests_check_core_CFLAGS = $(TEST_CFLAGS)
 tests_check_core_LDADD = $(TEST_LDADD)
 TESTS += tests/check-core
+
+check_PROGRAMS += tests/check-json-untrusted
+tests_check_json_untrusted_SOURCES = tests/check-json-untrusted.c tests/fdnix-test.h
+tests_check_json_untrusted_CFLAGS = $(TEST_CFLAGS)
+tests_check_json_untrusted_LDADD = $(TEST_LDADD)
+TESTS += tests/check-json-untrusted
 endif
 
 include tests/ingest.mk

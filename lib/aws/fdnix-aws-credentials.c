@@ -6,6 +6,7 @@
 
 #include "aws/fdnix-aws-credentials.h"
 #include "aws/fdnix-aws-profile.h"
+#include "core/fdnix-json-untrusted.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-log.h"
 #include "net/fdnix-http.h"
@@ -221,18 +222,17 @@ static FdnixAwsCredentials *
 parse_credentials_json (const gchar *text, const gchar *token_member, const gchar *source,
                         GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *o;
+  g_autoptr(JsonObject) o = NULL;
   const gchar *id, *secret, *token, *expiration;
   gint64 expires = 0;
 
-  if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* The parser's own message could quote the secret: say only what failed. */
+  o = fdnix_json_parse_untrusted_object (text, text != NULL ? strlen (text) : 0, "credentials", NULL);
+  if (o == NULL)
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_AUTH, "%s: credentials are not a JSON object", source);
       return NULL;
     }
-  o = json_node_get_object (json_parser_get_root (parser));
   id = json_object_get_string_member_with_default (o, "AccessKeyId", NULL);
   secret = json_object_get_string_member_with_default (o, "SecretAccessKey", NULL);
   token = json_object_get_string_member_with_default (o, token_member, NULL);

@@ -6,6 +6,7 @@
 #include "aws/fdnix-dynamodb.h"
 #include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
+#include "core/fdnix-json-untrusted.h"
 #include "core/fdnix-json.h"
 
 #define TARGET_PREFIX "DynamoDB_20120810."
@@ -70,23 +71,22 @@ fdnix_dynamodb_submit (FdnixAwsClient *client, const gchar *operation, GBytes *b
 JsonNode *
 fdnix_dynamodb_parse_response (FdnixAwsResponse *response, const gchar *operation, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
+  g_autofree gchar *what = g_strdup_printf ("the DynamoDB %s response", operation);
   gsize length = 0;
   const gchar *text = response->body != NULL ? g_bytes_get_data (response->body, &length) : NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (text == NULL || length == 0)
     text = "{}", length = 2;
-  if (!json_parser_load_from_data (parser, text, length, &local_error) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  root = fdnix_json_parse_untrusted (text, length, what, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "DynamoDB %s: the response is not a JSON object%s%s", operation,
-                   local_error != NULL ? ": " : "", local_error != NULL ? local_error->message : "");
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "%s is not a JSON object", what);
       return NULL;
     }
-  return json_node_ref (root);
+  return g_steal_pointer (&root);
 }
 
 /**

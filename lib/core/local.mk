@@ -11,6 +11,7 @@ libfdnix_la_SOURCES = \
 	lib/core/fdnix-hash.c lib/core/fdnix-hash.h \
 	lib/core/fdnix-json.c lib/core/fdnix-json.h \
 	lib/core/fdnix-json-scan.h \
+	lib/core/fdnix-json-untrusted.c lib/core/fdnix-json-untrusted.h \
 	lib/core/fdnix-json-value.c lib/core/fdnix-json-value.h \
 	lib/core/fdnix-log.c lib/core/fdnix-log.h \
 	lib/core/fdnix-program.c lib/core/fdnix-program.h \
