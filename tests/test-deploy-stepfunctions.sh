@@ -154,8 +154,17 @@ expect_succeeded () {
     echo "--- failed tasks' logs:" >&2
     task_errors >&2
     jq -r '.denials[] | "DENIED (states role): \(.action) on \(.resource): \(.why)"' "$R" >&2
-    fail "$RUN: the execution did not succeed: $(jq -r '.error + ": " + ((.cause // "") | tostring | .[0:600])' "$R")"
+    said=$(task_errors | head -1 | jq -r '.message // empty' 2>/dev/null)
+    fail "$RUN: the execution failed with $(jq -r .error "$R")${said:+; a task said: $said}; cause: $(jq -r '(.cause // "") | tostring | .[0:400]' "$R")"
   fi
+}
+check_store () { # the metadata task must have used the table, not a local file
+  summaries fdnix-metadata | jq -r '.info.store // "no store in the summary"' | while read -r store; do
+    case $store in
+      "DynamoDB table $TABLE "*) ;;
+      *) fail "$RUN: fdnix-metadata kept the package table in '$store', not in the DynamoDB table $TABLE: its task definition's environment does not configure the table" ;;
+    esac
+  done || exit 1
 }
 check_iam () {
   for s in dynamodb s3 bedrock; do
@@ -208,6 +217,7 @@ expected "$TEST_TMP/p1.json" "$TEST_TMP/p1.jsonl"
 # --- 1. the first run
 run_pipeline first "$TEST_TMP/p1.json" '[]'
 expect_succeeded
+check_store
 check_iam
 for role in $roles; do
   jq -e --arg r "$role" '.by_role[$r] > 0' <<<"$(curl -sf "$creds_url/__credentials/stats")" >/dev/null \
@@ -234,6 +244,7 @@ texts1=$(curl -sf "$bedrock/__stats" | jq .texts)
 # --- 2. a rerun on the same input writes and embeds nothing
 run_pipeline rerun "$TEST_TMP/p1.json" '[]'
 expect_succeeded
+check_store
 check_iam
 summaries fdnix-metadata | jq -e -s 'length == 1 and .[0].counts.written == 0 and .[0].counts.deleted == 0' >/dev/null \
   || fail "rerun: fdnix-metadata wrote: $(summaries fdnix-metadata | jq -c .counts)"
@@ -248,6 +259,7 @@ $py "$deploy/make-packages.py" $N --changed 0:60 --removed 280:300 --added 20 >"
 expected "$TEST_TMP/p2.json" "$TEST_TMP/p2.jsonl"
 run_pipeline retried "$TEST_TMP/p2.json" '[{"argument":"--shard","attempts":"first","crashAt":"after-put"}]'
 expect_succeeded
+check_store
 check_iam
 victim=$(jq -r '[.tasks[] | select(.fault)][0].argv | join(" ")' "$R")
 [ -n "$victim" ] && [ "$victim" != null ] || fail "retried: the fault was not injected"
@@ -273,6 +285,7 @@ check "[ '$(index_sha)' = '$sha3' ]" "doomed: the published index changed althou
 # --- 5. the next clean run converges
 run_pipeline recovered "$TEST_TMP/p3.json" '[]'
 expect_succeeded
+check_store
 check_iam
 check_table "$TEST_TMP/p3.jsonl"
 check_snapshot "$(wc -l <"$TEST_TMP/p3.jsonl")"

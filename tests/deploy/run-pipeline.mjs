@@ -234,7 +234,14 @@ async function runPipeline(config) {
     const [uid, gid] = String(container.user || '10001:10001').split(':');
     const home = path.join(config.scratch, `task-${seq}-home`);
     fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-    fs.chownSync(home, Number(uid), Number(gid ?? uid));
+    if (container.readonlyRootFilesystem) {
+      // HOME (/var/lib/fdnix in the image) is on the read-only root: the
+      // task may write only to its volumes (/tmp here, as on the host)
+      fs.chmodSync(home, 0o555);
+    } else {
+      fs.chownSync(home, Number(uid), Number(gid ?? uid));
+    }
+    record.readonlyRoot = Boolean(container.readonlyRootFilesystem);
     const role = rolesFile.roles.find((r) => r.name === roleName(td.taskRoleArn));
 
     // Debian's image PATH and the HOME of user 10001: nothing of the test's
