@@ -56,6 +56,9 @@ for p in fdnix-metadata fdnix-embed; do
   install -m 0755 "$FDNIX_BUILDDIR/$p" "$TEST_TMP/image/usr/bin/$p"
 done
 chmod 0711 "$TEST_TMP/tasks"
+# (the images' user; the harness takes each task's from its definition)
+setpriv --reuid=10001 --regid=10001 --clear-groups -- test -x "$TEST_TMP/image/usr/bin/fdnix-embed" \
+  || fail "an unprivileged user cannot reach $TEST_TMP: set TMPDIR to a directory everybody may traverse"
 
 # --- render the deployment with placeholder values of our choosing
 ACCOUNT=123456789012
