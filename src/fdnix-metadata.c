@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-floor.h"
 #include "core/fdnix-program.h"
 #include "core/fdnix-progress.h"
 #include "ingest/fdnix-package-reader.h"
@@ -209,7 +210,7 @@ run (FdnixConfig *config, FdnixSummary *summary, GError **error)
     }
   else
     {
-      store = fdnix_store_new_from_config (config, error);
+      store = fdnix_store_new_from_config (config, FDNIX_STORE_CREATE, error);
       if (store == NULL)
         return FALSE;
       fdnix_summary_set_info (summary, "store", fdnix_store_describe (store));
@@ -271,7 +272,7 @@ main (int argc, char **argv)
 
   fdnix_program_add_settings (program, fdnix_source_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_package_reader_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_sync_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_floor_settings, TRUE);
   fdnix_store_add_settings (program);
   fdnix_program_add_entries (program, metadata_entries);
   fdnix_program_set_description (program, description);

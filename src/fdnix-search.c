@@ -171,11 +171,11 @@ run (FdnixProgram *program, GPtrArray *queries, gboolean batch, GError **error)
   embedder = fdnix_embedder_new_from_config (config, error);
   if (embedder == NULL)
     return FALSE;
+  store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error);
+  if (store == NULL)
+    return FALSE;
   objects = fdnix_objects_new_from_config (config, error);
   if (objects == NULL)
-    return FALSE;
-  store = fdnix_store_new_from_config (config, error);
-  if (store == NULL)
     return FALSE;
 
   start = g_get_monotonic_time ();

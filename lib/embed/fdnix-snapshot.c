@@ -60,6 +60,8 @@ typedef struct {
   guint             dimension;
   guint             vectors_per_file;
   FdnixVectorIndex *previous;  /* usable previous index, or NULL */
+  const FdnixFloor *floor;     /* or NULL: no floor */
+  guint64           published; /* vectors the current index lists (any model) */
   GHashTable       *stored;    /* key → size of the batch files under vectors/ */
   GHashTable       *files;     /* key → FileState */
 } Step;
@@ -372,6 +374,15 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   fdnix_vector_index_finish (index);
   result->files_listed = index->files->len;
   result->total_vectors = index->total_vectors;
+  if (step->floor != NULL &&
+      !fdnix_floor_check (step->floor, step->published, index->total_vectors, error))
+    {
+      /* returning here also skips the clean-up: every file stays */
+      g_prefix_error (error, "the new index would list %" G_GUINT64_FORMAT " vectors, but %s lists %"
+                      G_GUINT64_FORMAT ": index not written, no batch file deleted: ",
+                      index->total_vectors, FDNIX_VECTOR_INDEX_KEY, step->published);
+      return FALSE;
+    }
 
   if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
     g_info ("the index is up to date (%u files, %" G_GUINT64_FORMAT " vectors)",
@@ -481,6 +492,9 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  *   this process wrote)
  * @run_id: recorded in the index
  * @vectors_per_file: the file size to aim for
+ * @floor: (nullable): the package floor: an index listing fewer vectors
+ *   than it allows for the current index's count is neither written nor
+ *   followed by any deletion (FDNIX_ERROR_UNSAFE)
  * @out_result: (out caller-allocates): what happened
  * @error: return location for an error
  *
@@ -494,7 +508,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
 gboolean
 fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
-                       FdnixSnapshotResult *out_result, GError **error)
+                       const FdnixFloor *floor, FdnixSnapshotResult *out_result, GError **error)
 {
   Step step = { 0 };
   FdnixSnapshotResult result = { 0 };
@@ -507,6 +521,7 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.model = fdnix_embedder_get_model (embedder);
   step.dimension = fdnix_embedder_get_dimension (embedder);
   step.vectors_per_file = MAX (1, vectors_per_file);
+  step.floor = floor;
   step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);
 
   if (!read_previous_index (&step, error))
@@ -515,6 +530,9 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
       *out_result = result;
       return FALSE;
     }
+  /* counted before a model change discards the index: a new model must
+   * still cover as many packages */
+  step.published = step.previous != NULL ? step.previous->total_vectors : 0;
   if (step.previous != NULL &&
       (g_strcmp0 (step.previous->model, step.model) != 0 || step.previous->dimension != step.dimension))
     {
