@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "core/fdnix-error.h"
@@ -120,6 +122,7 @@ static gboolean
 open_output (gchar **out_tmp_path, FILE **out_file, GError **error)
 {
   g_autofree gchar *tmp = NULL;
+  mode_t mask;
   gint fd;
 
   if (g_strcmp0 (opt_output, "-") == 0)
@@ -141,9 +144,18 @@ open_output (gchar **out_tmp_path, FILE **out_file, GError **error)
     }
   tmp = g_strdup_printf ("%s.XXXXXX", opt_output);
   fd = g_mkstemp (tmp);
-  if (fd < 0 || (*out_file = fdopen (fd, "w")) == NULL)
+  /* mkstemp makes the file 0600; the output gets the mode any new file
+   * gets (the umask is read by setting it, then put back) */
+  mask = umask (0);
+  umask (mask);
+  if (fd < 0 || fchmod (fd, 0666 & ~mask) != 0 || (*out_file = fdopen (fd, "w")) == NULL)
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "%s: %s", opt_output, g_strerror (errno));
+      if (fd >= 0)
+        {
+          close (fd);
+          g_unlink (tmp);
+        }
       return FALSE;
     }
   *out_tmp_path = g_steal_pointer (&tmp);
