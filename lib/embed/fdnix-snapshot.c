@@ -62,6 +62,7 @@ typedef struct {
   FdnixVectorIndex *previous;  /* usable previous index, or NULL */
   const FdnixFloor *floor;     /* or NULL: no floor */
   guint64           published; /* vectors the current index lists (any model) */
+  guint64           pointed;   /* records pointing to a batch file (pass A) */
   GHashTable       *stored;    /* key → size of the batch files under vectors/ */
   GHashTable       *files;     /* key → FileState */
 } Step;
@@ -96,7 +97,22 @@ on_count (FdnixRecord *record, gpointer user_data, GError **error)
       g_hash_table_insert (step->files, fs->key, fs);
     }
   fdnix_ids_digest_add (&fs->records, record->package_name, record->version);
+  step->pointed++;
   return TRUE;
+}
+
+/* The package floor, for an index that would list @listed vectors: checked
+ * once the records are counted, before anything is written, and again on
+ * the index itself. */
+static gboolean
+check_floor (Step *step, guint64 listed, GError **error)
+{
+  if (step->floor == NULL || fdnix_floor_check (step->floor, step->published, listed, error))
+    return TRUE;
+  g_prefix_error (error, "the new index would list %" G_GUINT64_FORMAT " vectors, but %s lists %"
+                  G_GUINT64_FORMAT ": index not written, no batch file deleted: ",
+                  listed, FDNIX_VECTOR_INDEX_KEY, step->published);
+  return FALSE;
 }
 
 /* Pass B: the records of files to compact; unmark those of lost files. */
@@ -374,15 +390,9 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   fdnix_vector_index_finish (index);
   result->files_listed = index->files->len;
   result->total_vectors = index->total_vectors;
-  if (step->floor != NULL &&
-      !fdnix_floor_check (step->floor, step->published, index->total_vectors, error))
-    {
-      /* returning here also skips the clean-up: every file stays */
-      g_prefix_error (error, "the new index would list %" G_GUINT64_FORMAT " vectors, but %s lists %"
-                      G_GUINT64_FORMAT ": index not written, no batch file deleted: ",
-                      index->total_vectors, FDNIX_VECTOR_INDEX_KEY, step->published);
-      return FALSE;
-    }
+  /* returning here also skips the clean-up: every file stays */
+  if (!check_floor (step, index->total_vectors, error))
+    return FALSE;
 
   if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
     g_info ("the index is up to date (%u files, %" G_GUINT64_FORMAT " vectors)",
@@ -444,6 +454,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
   scan.model = step->model;
   if (!list_stored (step, error) ||
       !fdnix_store_scan (step->store, &scan, on_count, step, error) ||
+      !check_floor (step, step->pointed, error) ||
       !fdnix_batch_sink_flush (step->sink, error) ||
       !classify (step, error))
     return FALSE;
