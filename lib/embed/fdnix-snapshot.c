@@ -62,7 +62,8 @@ typedef struct {
   FdnixVectorIndex *previous;  /* usable previous index, or NULL */
   const FdnixFloor *floor;     /* or NULL: no floor */
   guint64           published; /* vectors the current index lists (any model) */
-  guint64           pointed;   /* records pointing to a batch file (pass A) */
+  guint64           embedded;  /* records embedded with the model (pass A): what
+                                  the index will list once lost ones are redone */
   GHashTable       *stored;    /* key → size of the batch files under vectors/ */
   GHashTable       *files;     /* key → FileState */
 } Step;
@@ -83,6 +84,7 @@ on_count (FdnixRecord *record, gpointer user_data, GError **error)
 
   if (!fdnix_cancel_check (error))
     return FALSE;
+  step->embedded++;
   if (record->vector_file == NULL || !fdnix_vector_key_is_batch (record->vector_file))
     {
       /* hasEmbedding without a file (the original pipeline's records): the
@@ -97,7 +99,6 @@ on_count (FdnixRecord *record, gpointer user_data, GError **error)
       g_hash_table_insert (step->files, fs->key, fs);
     }
   fdnix_ids_digest_add (&fs->records, record->package_name, record->version);
-  step->pointed++;
   return TRUE;
 }
 
@@ -454,7 +455,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
   scan.model = step->model;
   if (!list_stored (step, error) ||
       !fdnix_store_scan (step->store, &scan, on_count, step, error) ||
-      !check_floor (step, step->pointed, error) ||
+      !check_floor (step, step->embedded, error) ||
       !fdnix_batch_sink_flush (step->sink, error) ||
       !classify (step, error))
     return FALSE;

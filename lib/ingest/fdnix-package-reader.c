@@ -25,7 +25,7 @@ const FdnixSetting fdnix_package_reader_settings[] = {
     FDNIX_RANGE (64, 1073741824) },
   { "ingest.max-entry-size", FDNIX_SETTING_INT, "67108864", "FDNIX_MAX_ENTRY_SIZE", NULL, 0, NULL,
     "Largest package entry accepted in the input, in bytes",
-    FDNIX_RANGE (1024, 4294967296) },
+    FDNIX_RANGE (1, 4294967296) },
   FDNIX_SETTING_END
 };
 
