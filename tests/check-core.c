@@ -236,6 +236,43 @@ START_TEST (test_config_tables_ranged)
 }
 END_TEST
 
+/* The package floor both programs apply. */
+static const struct {
+  gdouble  ratio;
+  guint64  min_packages;
+  gboolean allow_shrink;
+  guint64  before;
+  guint64  minimum;
+} floor_cases[] = {
+  { 0.9, 1, FALSE, 45, 41 },
+  { 0.9, 1, FALSE, 0, 1 },                 /* an empty result is never enough */
+  { 0.9, 0, FALSE, 0, 0 },
+  { 0.5, 1, FALSE, 45, 23 },
+  { 0.0, 1, FALSE, 45, 1 },
+  { 0.0, 100, FALSE, 45, 100 },            /* the count alone */
+  { 1.0, 1, FALSE, 45, 45 },
+  { 1.0, 0, FALSE, G_MAXUINT64, G_MAXUINT64 },  /* no overflow at the top */
+  { 0.9, 1, TRUE, 45, 0 },                 /* --allow-shrink */
+  { 0.9, 1000, TRUE, 45, 0 },
+};
+
+START_TEST (test_floor)
+{
+  FdnixFloor floor = { floor_cases[_i].ratio, floor_cases[_i].min_packages, floor_cases[_i].allow_shrink };
+  guint64 minimum = floor_cases[_i].minimum;
+  g_autoptr(GError) error = NULL;
+
+  ck_assert_uint_eq (fdnix_floor_minimum (&floor, floor_cases[_i].before), minimum);
+  ck_assert (fdnix_floor_check (&floor, floor_cases[_i].before, minimum, NULL));
+  if (minimum > 0)
+    {
+      ck_assert (!fdnix_floor_check (&floor, floor_cases[_i].before, minimum - 1, &error));
+      ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_UNSAFE));
+      ck_assert_msg (strstr (error->message, "--allow-shrink") != NULL, "%s", error->message);
+    }
+}
+END_TEST
+
 /* Command-line list values accumulate; file lists use GKeyFile syntax. */
 START_TEST (test_config_lists)
 {
@@ -481,6 +518,7 @@ core_suite (void)
   tcase_add_test (tc, test_config_lists);
   tcase_add_loop_test (tc, test_config_ranges, 0, G_N_ELEMENTS (range_cases));
   tcase_add_test (tc, test_config_tables_ranged);
+  tcase_add_loop_test (tc, test_floor, 0, G_N_ELEMENTS (floor_cases));
   tcase_add_loop_test (tc, test_json_string, 0, G_N_ELEMENTS (json_string_cases));
   tcase_add_test (tc, test_json_members);
   tcase_add_test (tc, test_record_hashes);
