@@ -222,7 +222,9 @@ run (FdnixConfig *config, FdnixSummary *summary, GError **error)
     }
   else
     {
-      store = fdnix_store_new_from_config (config, FDNIX_STORE_CREATE, error);
+      /* a dry run changes nothing, so it creates no table either */
+      store = fdnix_store_new_from_config (config, opt_dry_run ? FDNIX_STORE_EXISTING : FDNIX_STORE_CREATE,
+                                           error);
       if (store == NULL)
         return FALSE;
       fdnix_summary_set_info (summary, "store", fdnix_store_describe (store));

@@ -69,6 +69,10 @@ for prog in fdnix-embed fdnix-search; do
   one_error "$TEST_TMP/other/fdnix.sqlite does not exist"
   check "[ ! -e '$TEST_TMP/other' ]" "$prog created another data directory"
 done
+# a dry run changes nothing, so it makes no table either
+run 1 fdnix-metadata --dry-run --input "$small" --database "$typo"
+one_error "$typo does not exist: run fdnix-metadata"
+check "[ ! -e '$TEST_TMP/typo' ]" "fdnix-metadata --dry-run created $typo"
 published >"$TEST_TMP/published.1"
 cmp -s "$TEST_TMP/published.0" "$TEST_TMP/published.1" || fail "a missing database changed the vectors"
 
