@@ -584,6 +584,10 @@ fdnix_config_get_list (FdnixConfig *self, const gchar *key)
  * @max: largest valid value
  * @error: return location for a usage error naming the source
  *
+ * A setting's own range belongs in its table entry (FDNIX_RANGE), where
+ * every source is checked as the value is set; this is only for a bound
+ * that depends on something else (another setting, the chosen back end).
+ *
  * Returns: TRUE when the value of @key (if set) lies in [@min, @max].
  */
 gboolean
