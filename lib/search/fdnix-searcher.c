@@ -9,9 +9,11 @@
 
 const FdnixSetting fdnix_search_settings[] = {
   { "search.limit", FDNIX_SETTING_INT, "10", "FDNIX_SEARCH_LIMIT", "limit", 'n', "N",
-    "Show at most N packages per query" },
+    "Show at most N packages per query",
+    FDNIX_RANGE (1, 100000) },
   { "search.min-score", FDNIX_SETTING_DOUBLE, "0.1", "FDNIX_SEARCH_MIN_SCORE", "min-score", 0, "S",
-    "Leave out packages scoring below S (0 to 10; see --explain)" },
+    "Leave out packages scoring below S (0 to 10; see --explain)",
+    FDNIX_RANGE (0, 10) },
   FDNIX_SETTING_END
 };
 
@@ -34,9 +36,7 @@ gboolean
 fdnix_search_options_from_config (FdnixConfig *config, FdnixSearchOptions *out_options,
                                   GError **error)
 {
-  if (!fdnix_config_check_range (config, "search.limit", 1, 100000, error) ||
-      !fdnix_config_check_range (config, "search.min-score", 0, 10, error))
-    return FALSE;
+  /* ranges: checked when the values were set (the settings table) */
   out_options->limit = (guint) fdnix_config_get_int (config, "search.limit");
   out_options->min_score = (gfloat) fdnix_config_get_double (config, "search.min-score");
   return TRUE;
