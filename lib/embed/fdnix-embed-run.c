@@ -25,6 +25,8 @@ const FdnixSetting fdnix_embed_run_settings[] = {
     "Only bring the vector files and the index in line with the store (after shard runs)" },
   { "embed.vectors-per-file", FDNIX_SETTING_INT, "1000", "FDNIX_VECTORS_PER_FILE", "vectors-per-file", 0, "N",
     "Vectors per batch file" },
+  { "embed.keep-superseded", FDNIX_SETTING_INT, "900", "FDNIX_KEEP_SUPERSEDED", "keep-superseded", 0, "SECONDS",
+    "Keep a batch file the index stops listing this long (and until the next run) for readers of the old index" },
   { "embed.batch-size", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_BATCH_SIZE", "batch-size", 0, "N",
     "Texts per embedding request (0: the model's maximum, 96 for Cohere)" },
   { "embed.concurrency", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_CONCURRENCY", "concurrency", 'j', "N",
@@ -118,6 +120,8 @@ fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *
   if (!get_count (config, "embed.vectors-per-file", 1, 1000000, &value, error))
     return FALSE;
   o.vectors_per_file = (guint) value;
+  if (!get_count (config, "embed.keep-superseded", 0, 31 * 24 * 3600, &o.keep_superseded, error))
+    return FALSE;
   if (!get_count (config, "embed.batch-size", 0, 100000, &value, error))
     return FALSE;
   o.batch_size = (guint) value;
@@ -241,7 +245,7 @@ fdnix_embed_run (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedd
 
       fdnix_summary_phase_begin (summary, "index");
       ok = fdnix_snapshot_update (store, objects, embedder, sink, run_id, options->vectors_per_file,
-                                  &result, error);
+                                  options->keep_superseded, &result, error);
       fdnix_summary_phase_end (summary, "index");
       if (!ok)
         return FALSE;
