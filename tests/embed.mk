@@ -56,3 +56,11 @@ EXTRA_DIST += \
 # corpus scale (skipped without FDNIX_CORPUS) and the benchmark script
 TESTS += tests/test-embed-corpus.sh
 EXTRA_DIST += tests/test-embed-corpus.sh bench/embed.sh
+
+# issue 13: tampered snapshots, and searches while fdnix-embed publishes
+SNAPSHOT_SHELL_TESTS = \
+	tests/test-snapshot-hostile.sh \
+	tests/test-snapshot-concurrent.sh \
+	$(NULL)
+TESTS += $(SNAPSHOT_SHELL_TESTS)
+EXTRA_DIST += $(SNAPSHOT_SHELL_TESTS)
