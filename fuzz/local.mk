@@ -7,7 +7,7 @@
 # `make fuzz-vectors-run` does the same for the index and batch file
 # readers (fuzz-vectors-corpus/).
 EXTRA_DIST += fuzz/fuzz-ingest.c fuzz/ingest.dict fuzz/corpus \
-	fuzz/fuzz-vectors.c fuzz/vectors.dict
+	fuzz/fuzz-vectors.c fuzz/vectors-check.c fuzz/vectors-check.h fuzz/vectors.dict
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += fuzz/fuzz-ingest
@@ -29,6 +29,8 @@ fuzz_fuzz_ingest_LDADD = libfdnix.la $(FDNIX_DEPS_LIBS)
 noinst_PROGRAMS += fuzz/fuzz-vectors
 fuzz_fuzz_vectors_SOURCES = \
 	fuzz/fuzz-vectors.c \
+	fuzz/vectors-check.c \
+	fuzz/vectors-check.h \
 	lib/core/fdnix-json-untrusted.c \
 	lib/embed/fdnix-gzip.c \
 	lib/embed/fdnix-json-cursor.c \

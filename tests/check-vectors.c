@@ -12,6 +12,7 @@
 #include "embed/fdnix-vector-file.h"
 #include "embed/fdnix-vector-index.h"
 #include "fdnix-test.h"
+#include "vectors-check.h"
 
 /* ---- numbers */
 
@@ -550,6 +551,37 @@ START_TEST (test_batch_file_rejects_huge)
 }
 END_TEST
 
+/* What fuzz/fuzz-vectors once found, and its seeds: each input through the
+ * fuzzer's checks (the readers' promises), in every make check. */
+START_TEST (test_fuzz_inputs)
+{
+  const gchar *folders[] = { "vectors-fuzz", "../../fuzz/corpus/vectors" };
+  guint inputs = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      g_autofree gchar *path = fdnix_test_data_path (folders[f]);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const gchar *name;
+
+      ck_assert_msg (dir != NULL, "no %s", path);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree gchar *file = g_build_filename (path, name, NULL);
+          g_autofree gchar *contents = NULL;
+          gsize length = 0;
+          const gchar *broken;
+
+          ck_assert (g_file_get_contents (file, &contents, &length, NULL));
+          broken = vectors_check_input ((const guint8 *) contents, length);
+          ck_assert_msg (broken == NULL, "%s: %s", name, broken);
+          inputs++;
+        }
+    }
+  ck_assert_uint_ge (inputs, 6);
+}
+END_TEST
+
 START_TEST (test_keys_and_run_ids)
 {
   g_autofree gchar *a = fdnix_vector_new_run_id (NULL);
@@ -590,6 +622,7 @@ vectors_suite (void)
   tcase_add_loop_test (tc, test_index_rejects, 0, G_N_ELEMENTS (bad_indexes));
   tcase_add_loop_test (tc, test_index_rejects_huge, 0, G_N_ELEMENTS (huge_indexes));
   tcase_add_test (tc, test_index_at_caps);
+  tcase_add_test (tc, test_fuzz_inputs);
   tcase_add_loop_test (tc, test_batch_file_rejects_huge, 0, 2);
   tcase_add_test (tc, test_keys_and_run_ids);
   suite_add_tcase (s, tc);

@@ -2,8 +2,8 @@
 # objects, the embed and index steps) and integration scripts.
 if HAVE_CHECK
 check_PROGRAMS += tests/check-vectors tests/check-objects tests/check-embed-offline
-tests_check_vectors_SOURCES = tests/check-vectors.c
-tests_check_vectors_CFLAGS = $(TEST_CFLAGS)
+tests_check_vectors_SOURCES = tests/check-vectors.c fuzz/vectors-check.c fuzz/vectors-check.h
+tests_check_vectors_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/fuzz
 tests_check_vectors_LDADD = $(TEST_LDADD)
 tests_check_objects_SOURCES = tests/check-objects.c $(AWS_TEST_HTTPD)
 tests_check_objects_CFLAGS = $(TEST_CFLAGS)

@@ -238,7 +238,9 @@ fdnix_vector_index_to_json (const FdnixVectorIndex *index)
   fdnix_json_member_string (out, "model", index->model);
   fdnix_json_member_string (out, "embedder", index->embedder);
   fdnix_json_member_string (out, "run_id", index->run_id);
-  fdnix_json_member_int (out, "text_template", index->text_template);
+  /* unknown (an index of another writer, read back): left out, as it came */
+  if (index->text_template >= 0)
+    fdnix_json_member_int (out, "text_template", index->text_template);
   fdnix_json_member_string (out, "generator", PACKAGE_NAME " " PACKAGE_VERSION);
   g_string_append (out, "}}");
   return g_string_free (out, FALSE);
