@@ -1,6 +1,7 @@
 /* fdnix-vector-index.c: the index file, batch keys and run ids. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -276,6 +277,14 @@ bad_index (GError **error, const gchar *format, ...)
   return NULL;
 }
 
+/* Whether @d is a whole number in [0, max]: checked before any cast (a
+ * cast of 1e999 or NaN is undefined). */
+static gboolean
+whole_in_range (gdouble d, gint64 max)
+{
+  return d >= 0 && d < (gdouble) G_MAXINT64 && d <= (gdouble) max && d == floor (d);
+}
+
 /* An integer member in [0, max]; absent → @absent.  A fraction, a string,
  * a negative or too large number is an error (a cast would hide it). */
 static gboolean
@@ -293,8 +302,7 @@ count_member (JsonObject *object, const gchar *name, gint64 max, gint64 absent, 
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
     value = json_node_get_int (node);
   else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE &&
-           json_node_get_double (node) == (gdouble) (gint64) json_node_get_double (node) &&
-           json_node_get_double (node) >= 0 && json_node_get_double (node) <= (gdouble) max)
+           whole_in_range (json_node_get_double (node), max))
     value = (gint64) json_node_get_double (node);
   else
     {
