@@ -305,6 +305,50 @@ START_TEST (test_index_disagrees)
 }
 END_TEST
 
+static void
+edit_no_files_huge_dimension (FdnixVectorIndex *index)
+{
+  g_ptr_array_set_size (index->files, 0);
+  index->dimension = FDNIX_VECTOR_MAX_DIMENSION;
+  fdnix_vector_index_finish (index);
+}
+
+/* An index that lists no files passes the model check whatever dimension
+ * it names; the room for vectors is the embedder's, never the index's
+ * (the probe's 10^9 made GLib abort; 16384 is the most parsing lets by). */
+START_TEST (test_dimension_from_embedder)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdnixSearchIndex) index = NULL;
+
+  rewrite_index (edit_no_files_huge_dimension);
+  index = fdnix_search_load (store, objects, embedder, NULL, &error);
+  ck_assert_msg (index != NULL, "%s", error != NULL ? error->message : "");
+  ck_assert_uint_eq (fdnix_search_index_get_dimension (index), DIM);
+  ck_assert_uint_eq (fdnix_search_index_get_n_vectors (index), 0);
+}
+END_TEST
+
+/* A file larger than its entry is not read beyond the entry's size. */
+START_TEST (test_file_larger_than_entry)
+{
+  g_autofree gchar *key = NULL;
+  g_autofree gchar *path = first_file_path (&key);
+  g_autofree gchar *contents = NULL;
+  g_autofree gchar *message = NULL;
+  g_autofree gchar *longer = NULL;
+  gsize length;
+
+  ck_assert (g_file_get_contents (path, &contents, &length, NULL));
+  longer = g_malloc0 (length + 4096);
+  memcpy (longer, contents, length);
+  ck_assert (g_file_set_contents (path, longer, length + 4096, NULL));
+  message = load_fails ();
+  ck_assert_msg (strstr (message, key) != NULL && strstr (message, "larger than the") != NULL &&
+                 strstr (message, "bytes the index says") != NULL, "%s", message);
+}
+END_TEST
+
 /* The check functions on their own: a file and its own description agree. */
 START_TEST (test_check_functions)
 {
@@ -527,6 +571,8 @@ search_load_suite (void)
   tcase_add_test (tc, test_truncated_file);
   tcase_add_test (tc, test_missing_file);
   tcase_add_loop_test (tc, test_index_disagrees, 0, G_N_ELEMENTS (index_edits));
+  tcase_add_test (tc, test_dimension_from_embedder);
+  tcase_add_test (tc, test_file_larger_than_entry);
   tcase_add_test (tc, test_model_mismatch);
   tcase_add_test (tc, test_no_index);
   tcase_add_test (tc, test_table_changed_since);

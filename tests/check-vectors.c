@@ -8,9 +8,11 @@
 #include "core/fdnix-hash.h"
 #include "embed/fdnix-gzip.h"
 #include "embed/fdnix-json-cursor.h"
+#include "embed/fdnix-objects.h"
 #include "embed/fdnix-vector-file.h"
 #include "embed/fdnix-vector-index.h"
 #include "fdnix-test.h"
+#include "vectors-check.h"
 
 /* ---- numbers */
 
@@ -369,6 +371,9 @@ START_TEST (test_index_roundtrip)
 }
 END_TEST
 
+#define A_FILE "{\"key\": \"vectors/batch_a.json.gz\", \"vector_count\": 3, \"dimension\": 8}"
+#define DIM8 "\"vector_dimension\": 8, "
+
 static const gchar *const bad_indexes[] = {
   "[]",
   "{\"version\": 1}",
@@ -376,6 +381,25 @@ static const gchar *const bad_indexes[] = {
   "{\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"vector_count\": 3}], \"total_vectors\": 4}",
   "{\"batch_files\": [1]}",
   "not json",
+  /* the hostile probe's: a huge dimension with no files, a file twice */
+  "{\"vector_dimension\": 1000000000, \"batch_files\": []}",
+  "{" DIM8 "\"batch_files\": [" A_FILE ", " A_FILE "]}",
+  /* counts, sizes and dimensions out of range or not whole numbers */
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"vector_count\": 5000000000}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"vector_count\": -1}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"vector_count\": 2.5}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"vector_count\": \"3\"}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"dimension\": 16385}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"size\": 1e300}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"size\": 268435457}]}",
+  "{" DIM8 "\"batch_files\": [{\"key\": \"vectors/batch_a.json.gz\", \"sha256\": \"zz\"}]}",
+  "{\"vector_dimension\": -8, \"batch_files\": []}",
+  "{\"batch_files\": [" A_FILE "]}",
+  "{" DIM8 "\"batch_files\": [], \"total_vectors\": 1e30}",
+  /* superseded files: twice, or also listed */
+  "{" DIM8 "\"batch_files\": [" A_FILE "], \"superseded_files\": [{\"key\": \"vectors/batch_a.json.gz\"}]}",
+  "{" DIM8 "\"batch_files\": [], \"superseded_files\": [{\"key\": \"vectors/x\"}]}",
+  "{" DIM8 "\"batch_files\": [], \"superseded_files\": {}}",
 };
 
 START_TEST (test_index_rejects)
@@ -385,6 +409,176 @@ START_TEST (test_index_rejects)
 
   ck_assert (fdnix_vector_index_parse (bytes, &error) == NULL);
   ck_assert_msg (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA), "%s", bad_indexes[_i]);
+}
+END_TEST
+
+/* Indexes too large to write out: made here.  Each must be refused
+ * quickly, with a message, whatever json-glib would have done with it. */
+typedef enum { DEEP, TOO_MANY_FILES, TOO_MANY_VALUES, TOO_LONG, GZIP_BOMB, REPEATED_FILE } HugeKind;
+
+static const struct {
+  HugeKind     kind;
+  const gchar *message;
+} huge_indexes[] = {
+  { DEEP, "nests deeper than 64 levels" },
+  { TOO_MANY_FILES, "more than the 20000 allowed" },
+  { TOO_MANY_VALUES, "more JSON values than" },
+  { TOO_LONG, "larger than" },
+  { GZIP_BOMB, "expands beyond" },
+  { REPEATED_FILE, "is listed twice" },
+};
+
+START_TEST (test_index_rejects_huge)
+{
+  g_autoptr(GString) text = g_string_new ("{\"vector_dimension\": 8, \"batch_files\": [");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  switch (huge_indexes[_i].kind)
+    {
+    case DEEP:
+      /* 100000 deep overflowed json-glib's stack */
+      g_string_append (text, "], \"metadata\": ");
+      for (guint i = 0; i < 100000; i++)
+        g_string_append_c (text, '[');
+      break;
+    case TOO_MANY_FILES:
+      for (guint i = 0; i <= FDNIX_VECTOR_INDEX_MAX_FILES; i++)
+        g_string_append_printf (text, "%s{\"key\":\"vectors/batch_%u.json.gz\"}", i > 0 ? "," : "", i);
+      g_string_append (text, "]}");
+      break;
+    case TOO_MANY_VALUES:
+      g_string_append (text, "], \"x\": [");
+      for (guint i = 0; i < 1000000; i++)
+        g_string_append (text, "0,");
+      g_string_append (text, "0]}");
+      break;
+    case TOO_LONG:
+      g_string_append (text, "], \"x\": \"");
+      for (guint i = 0; i < FDNIX_VECTOR_INDEX_MAX_TEXT / 16; i++)
+        g_string_append (text, "0123456789abcdef");
+      g_string_append (text, "\"}");
+      break;
+    case GZIP_BOMB:
+      g_string_append (text, "], \"x\": \"");
+      g_string_set_size (text, text->len + FDNIX_VECTOR_INDEX_MAX_TEXT);
+      memset (text->str + text->len - FDNIX_VECTOR_INDEX_MAX_TEXT, ' ', FDNIX_VECTOR_INDEX_MAX_TEXT);
+      g_string_append (text, "\"}");
+      break;
+    case REPEATED_FILE:
+      /* the probe's 1 MB index that made a search run for hours */
+      for (guint i = 0; i < 5000; i++)
+        g_string_append_printf (text, "%s{\"key\":\"vectors/batch_a.json.gz\",\"vector_count\":3}",
+                                i > 0 ? "," : "");
+      g_string_append (text, "]}");
+      break;
+    }
+  if (huge_indexes[_i].kind == GZIP_BOMB)
+    bytes = fdnix_gzip_compress (text->str, text->len);
+  else
+    bytes = g_bytes_new (text->str, text->len);
+  start = g_get_monotonic_time ();
+  ck_assert (fdnix_vector_index_parse (bytes, &error) == NULL);
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+  ck_assert_msg (strstr (error->message, huge_indexes[_i].message) != NULL, "%s", error->message);
+  ck_assert_int_lt (g_get_monotonic_time () - start, 10 * G_USEC_PER_SEC);
+}
+END_TEST
+
+/* An index at the caps is still read: the caps refuse only what no run
+ * writes. */
+START_TEST (test_index_at_caps)
+{
+  g_autoptr(FdnixVectorIndex) index = fdnix_vector_index_new ();
+  g_autoptr(FdnixVectorIndex) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < FDNIX_VECTOR_INDEX_MAX_FILES; i++)
+    {
+      g_autofree gchar *key = fdnix_vector_batch_key ("20261129T020000Z-3fa9c2d4e5f6-s12of16", i);
+      g_autofree gchar *old = fdnix_vector_batch_key ("20261128T020000Z-3fa9c2d4e5f6-s12of16", i);
+      FdnixBatchFileInfo *f = fdnix_batch_file_info_new (key);
+
+      f->vector_count = FDNIX_VECTOR_FILE_MAX_VECTORS;
+      f->dimension = FDNIX_VECTOR_MAX_DIMENSION;
+      f->size = FDNIX_OBJECTS_MAX_SIZE;
+      f->sha256 = g_strnfill (64, 'a');
+      f->ids_digest = g_strdup_printf ("%u:%032u", FDNIX_VECTOR_FILE_MAX_VECTORS, i);
+      fdnix_vector_index_add_file (index, f);
+      fdnix_vector_index_add_superseded (index, old, "2026-11-29T02:00:00.000Z");
+    }
+  index->created_at = g_strdup ("2026-11-29T02:00:00.000Z");
+  index->dimension = FDNIX_VECTOR_MAX_DIMENSION;
+  index->model = g_strdup ("m");
+  fdnix_vector_index_finish (index);
+  ck_assert (fdnix_vector_index_check_limits (index, &error));
+  bytes = fdnix_vector_index_serialize (index);
+  back = fdnix_vector_index_parse (bytes, &error);
+  ck_assert_msg (back != NULL, "%s", error != NULL ? error->message : "");
+  ck_assert (fdnix_vector_index_same_files (index, back));
+  ck_assert_uint_eq (back->superseded->len, FDNIX_VECTOR_INDEX_MAX_FILES);
+  ck_assert_str_eq (((FdnixSupersededFile *) back->superseded->pdata[0])->since, "2026-11-29T02:00:00.000Z");
+  /* one file more is refused by the writer before any reader sees it */
+  fdnix_vector_index_add_file (index, fdnix_batch_file_info_new ("vectors/batch_z.json.gz"));
+  ck_assert (!fdnix_vector_index_check_limits (index, &error));
+}
+END_TEST
+
+/* Batch files: vectors too long, too many entries (generated). */
+START_TEST (test_batch_file_rejects_huge)
+{
+  g_autoptr(GString) text = g_string_new ("{\"vectors\":[{\"id\":\"a#1\",\"vector\":[");
+  g_autoptr(GError) error = NULL;
+
+  if (_i == 0)
+    {
+      for (guint i = 0; i <= FDNIX_VECTOR_MAX_DIMENSION; i++)
+        g_string_append (text, i > 0 ? ",0" : "0");
+      g_string_append (text, "]}]}");
+    }
+  else
+    {
+      g_string_append (text, "0]}");
+      for (guint i = 0; i < FDNIX_VECTOR_FILE_MAX_VECTORS; i++)
+        g_string_append (text, ",{\"id\":\"a#1\",\"vector\":[0]}");
+      g_string_append (text, "]}");
+    }
+  ck_assert (fdnix_vector_batch_parse (text->str, text->len, &error) == NULL);
+  ck_assert_msg (strstr (error->message, _i == 0 ? "a vector longer than 16384" : "more than 1000000 vectors")
+                 != NULL, "%s", error->message);
+}
+END_TEST
+
+/* What fuzz/fuzz-vectors once found, and its seeds: each input through the
+ * fuzzer's checks (the readers' promises), in every make check. */
+START_TEST (test_fuzz_inputs)
+{
+  const gchar *folders[] = { "vectors-fuzz", "../../fuzz/corpus/vectors" };
+  guint inputs = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      g_autofree gchar *path = fdnix_test_data_path (folders[f]);
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const gchar *name;
+
+      ck_assert_msg (dir != NULL, "no %s", path);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree gchar *file = g_build_filename (path, name, NULL);
+          g_autofree gchar *contents = NULL;
+          gsize length = 0;
+          const gchar *broken;
+
+          ck_assert (g_file_get_contents (file, &contents, &length, NULL));
+          broken = vectors_check_input ((const guint8 *) contents, length);
+          ck_assert_msg (broken == NULL, "%s: %s", name, broken);
+          inputs++;
+        }
+    }
+  ck_assert_uint_ge (inputs, 6);
 }
 END_TEST
 
@@ -426,6 +620,10 @@ vectors_suite (void)
   tcase_add_test (tc, test_ids_digest);
   tcase_add_test (tc, test_index_roundtrip);
   tcase_add_loop_test (tc, test_index_rejects, 0, G_N_ELEMENTS (bad_indexes));
+  tcase_add_loop_test (tc, test_index_rejects_huge, 0, G_N_ELEMENTS (huge_indexes));
+  tcase_add_test (tc, test_index_at_caps);
+  tcase_add_test (tc, test_fuzz_inputs);
+  tcase_add_loop_test (tc, test_batch_file_rejects_huge, 0, 2);
   tcase_add_test (tc, test_keys_and_run_ids);
   suite_add_tcase (s, tc);
   return s;

@@ -85,6 +85,7 @@ verify (FdnixConfig *config, FdnixStore *store, GError **error)
   fdnix_json_member_int (out, "records", (gint64) report.records);
   fdnix_json_member_int (out, "vectors", (gint64) report.vectors);
   fdnix_json_member_int (out, "files", (gint64) report.files);
+  fdnix_json_member_int (out, "superseded", (gint64) report.superseded);
   fdnix_json_member_int (out, "problems", (gint64) report.problems);
   fdnix_json_member_string (out, "snapshot_digest", report.snapshot_digest);
   fdnix_json_member_string (out, "store_digest", report.store_digest);

@@ -2,10 +2,10 @@
 # objects, the embed and index steps) and integration scripts.
 if HAVE_CHECK
 check_PROGRAMS += tests/check-vectors tests/check-objects tests/check-embed-offline
-tests_check_vectors_SOURCES = tests/check-vectors.c
-tests_check_vectors_CFLAGS = $(TEST_CFLAGS)
+tests_check_vectors_SOURCES = tests/check-vectors.c fuzz/vectors-check.c fuzz/vectors-check.h
+tests_check_vectors_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/fuzz
 tests_check_vectors_LDADD = $(TEST_LDADD)
-tests_check_objects_SOURCES = tests/check-objects.c
+tests_check_objects_SOURCES = tests/check-objects.c $(AWS_TEST_HTTPD)
 tests_check_objects_CFLAGS = $(TEST_CFLAGS)
 tests_check_objects_LDADD = $(TEST_LDADD)
 tests_check_embed_offline_SOURCES = tests/check-embed-offline.c
@@ -56,3 +56,11 @@ EXTRA_DIST += \
 # corpus scale (skipped without FDNIX_CORPUS) and the benchmark script
 TESTS += tests/test-embed-corpus.sh
 EXTRA_DIST += tests/test-embed-corpus.sh bench/embed.sh
+
+# issue 13: tampered snapshots, and searches while fdnix-embed publishes
+SNAPSHOT_SHELL_TESTS = \
+	tests/test-snapshot-hostile.sh \
+	tests/test-snapshot-concurrent.sh \
+	$(NULL)
+TESTS += $(SNAPSHOT_SHELL_TESTS)
+EXTRA_DIST += $(SNAPSHOT_SHELL_TESTS)

@@ -108,6 +108,9 @@ for point in $points; do
     cp -a "$TEST_TMP/$state" "$dir"
     args=$embed_args
     [ "${point%%:*}" = between-marks ] && args="$args --vectors-per-file 300"
+    # superseded files wait out their grace (default 900 s): without one,
+    # this run deletes them, and can be killed while it does
+    [ "${point%%:*}" = mid-cleanup ] && args="$args --keep-superseded 0"
     # (the inner shell reports the kill, not us)
     # shellcheck disable=SC2086
     status=$( (FDNIX_CRASH_AT=$point FDNIX_DATA_DIR="$dir" fdnix-embed $args 2>"$dir.killed.log"; echo $?) 2>/dev/null)

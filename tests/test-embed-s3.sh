@@ -64,19 +64,33 @@ fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s2.json" 2>/dev/nul
 jq -e '.counts.embedded == 0 and .counts.files_written == 0 and .counts.index_written == 0' \
   "$TEST_TMP/s2.json" >/dev/null || fail "rerun: $(jq -c .counts "$TEST_TMP/s2.json")"
 
-# changes: compacted files are replaced and deleted from the bucket
+# changes: compacted files are replaced, kept for the grace period, then
+# deleted from the bucket
 python3 "$records" 700 --text-changed 0:30 --removed 400:450 >"$TEST_TMP/r2.jsonl"
 "$embed_tool" load "$TEST_TMP/r2.jsonl" >/dev/null || fail "load r2"
 before=$(keys vectors/)
 fdnix-embed --vectors-per-file 100 --summary-json "$TEST_TMP/s3.json" 2>"$TEST_TMP/run3.log" \
   || fail "third run: $(tail -3 "$TEST_TMP/run3.log")"
-jq -e '.counts.embedded == 30 and .counts.files_deleted > 0' "$TEST_TMP/s3.json" >/dev/null \
-  || fail "third run: $(jq -c .counts "$TEST_TMP/s3.json")"
+# (replaced files stay, named as superseded, for readers of the old index)
+jq -e '.counts.embedded == 30 and .counts.files_compacted > 0 and .counts.files_deleted == 0' \
+  "$TEST_TMP/s3.json" >/dev/null || fail "third run: $(jq -c .counts "$TEST_TMP/s3.json")"
 s3api get-object --bucket "$bucket" --key vector-index/index.json.gz "$TEST_TMP/index2.json.gz" >/dev/null
 listed=$(zcat "$TEST_TMP/index2.json.gz" | jq -r '.batch_files[].key' | sort)
+kept=$(zcat "$TEST_TMP/index2.json.gz" | jq -r '.superseded_files[].key' | sort)
+check "[ -n \"\$kept\" ]" "the index names no superseded file"
+check "[ \"\$(printf '%s\n' \$listed \$kept | sort)\" = \"\$(keys vectors/)\" ]" \
+  "the bucket holds files the index neither lists nor names as superseded"
+"$embed_tool" verify >/dev/null 2>"$TEST_TMP/v3.err" || fail "snapshot after changes: $(head -5 "$TEST_TMP/v3.err")"
+# once their grace is over, a run deletes them from the bucket
+fdnix-embed --vectors-per-file 100 --keep-superseded 0 --summary-json "$TEST_TMP/s3b.json" \
+  2>"$TEST_TMP/run3b.log" || fail "run after the grace: $(tail -3 "$TEST_TMP/run3b.log")"
+jq -e ".counts.embedded == 0 and .counts.files_deleted >= $(echo "$kept" | wc -l)" "$TEST_TMP/s3b.json" \
+  >/dev/null || fail "run after the grace: $(jq -c .counts "$TEST_TMP/s3b.json")"
+s3api get-object --bucket "$bucket" --key vector-index/index.json.gz "$TEST_TMP/index3.json.gz" >/dev/null
+listed=$(zcat "$TEST_TMP/index3.json.gz" | jq -r '.batch_files[].key' | sort)
 check "[ \"\$listed\" = \"\$(keys vectors/)\" ]" "the bucket holds files the index does not list"
 check "[ \"\$before\" != \"\$(keys vectors/)\" ]" "no file was replaced"
-"$embed_tool" verify >/dev/null 2>"$TEST_TMP/v3.err" || fail "snapshot after changes: $(head -5 "$TEST_TMP/v3.err")"
+"$embed_tool" verify >/dev/null 2>"$TEST_TMP/v3.err" || fail "snapshot after the grace: $(head -5 "$TEST_TMP/v3.err")"
 
 # a key prefix keeps everything under it
 export S3_PREFIX=nightly/fdnix

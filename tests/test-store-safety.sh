@@ -104,7 +104,8 @@ printf '[sync]\nmin-ratio=0.4\n' >"$TEST_TMP/shrink.conf"
 FDNIX_CONFIG="$TEST_TMP/shrink.conf" run 0 fdnix-embed --database "$part_db" --vector-dir "$FDNIX_DATA_DIR"
 check '[ "$(count_listed)" = 20 ]' "min-ratio 0.4: the index lists $(count_listed), not 20"
 # and --allow-shrink an empty one, deleting the files it no longer lists
-run 0 fdnix-embed --database "$empty_db" --vector-dir "$FDNIX_DATA_DIR" --allow-shrink
+# (at once: no grace for readers of the old index here)
+run 0 fdnix-embed --database "$empty_db" --vector-dir "$FDNIX_DATA_DIR" --allow-shrink --keep-superseded 0
 check '[ "$(count_listed)" = 0 ]' "--allow-shrink: the index lists $(count_listed), not 0"
 check '[ -z "$(ls "$FDNIX_DATA_DIR/vectors")" ]' "--allow-shrink left batch files"
 # back to the whole table

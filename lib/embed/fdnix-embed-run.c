@@ -26,6 +26,9 @@ const FdnixSetting fdnix_embed_run_settings[] = {
   { "embed.vectors-per-file", FDNIX_SETTING_INT, "1000", "FDNIX_VECTORS_PER_FILE", "vectors-per-file", 0, "N",
     "Vectors per batch file",
     FDNIX_RANGE (1, 1000000) },
+  { "embed.keep-superseded", FDNIX_SETTING_INT, "900", "FDNIX_KEEP_SUPERSEDED", "keep-superseded", 0, "SECONDS",
+    "Keep a batch file the index stops listing this long (and until the next run) for readers of the old index",
+    FDNIX_RANGE (0, 31 * 24 * 3600) },
   { "embed.batch-size", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_BATCH_SIZE", "batch-size", 0, "N",
     "Texts per embedding request (0: the model's maximum, 96 for Cohere)",
     FDNIX_RANGE (0, 100000) },
@@ -124,6 +127,8 @@ fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *
   if (!get_count (config, "embed.vectors-per-file", &value, error))
     return FALSE;
   o.vectors_per_file = (guint) value;
+  if (!get_count (config, "embed.keep-superseded", &o.keep_superseded, error))
+    return FALSE;
   if (!get_count (config, "embed.batch-size", &value, error))
     return FALSE;
   o.batch_size = (guint) value;
@@ -249,7 +254,7 @@ fdnix_embed_run (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedd
 
       fdnix_summary_phase_begin (summary, "index");
       ok = fdnix_snapshot_update (store, objects, embedder, sink, run_id, options->vectors_per_file,
-                                  &options->floor, &result, error);
+                                  options->keep_superseded, &options->floor, &result, error);
       fdnix_summary_phase_end (summary, "index");
       if (!ok)
         return FALSE;

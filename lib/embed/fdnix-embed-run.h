@@ -21,6 +21,7 @@ typedef struct {
   guint    shard_count;       /* 0: no sharding */
   gboolean index_only;
   guint    vectors_per_file;
+  guint64  keep_superseded;   /* seconds; 0: delete superseded files at once */
   guint    batch_size;        /* 0: the embedder's maximum */
   guint    concurrency;       /* 0: automatic */
   guint64  max_requests;      /* 0: no cap */

@@ -253,7 +253,7 @@ fdnix_gzip_decompress (GBytes *compressed, gsize max_size, GError **error)
   z_stream zs = { 0 };
   gsize in_length;
   const guint8 *in = g_bytes_get_data (compressed, &in_length);
-  g_autoptr(GByteArray) out = g_byte_array_sized_new (MAX (in_length * 4, 4096));
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (MIN (MAX (in_length * 4, 4096), max_size + 1));
   int rc = Z_OK;
 
   if (inflateInit2 (&zs, 15 + 32) != Z_OK)

@@ -4,6 +4,12 @@
  * "<dir>/<name>" and fsyncs the directory: after a crash the key holds the
  * old or the new object, and only a hidden temporary may be left over
  * (listing ignores those; fdnix_objects_clean_partial() removes them).
+ *
+ * The directory's content is not trusted: keys are resolved one folder at
+ * a time without following symbolic links (nothing outside the root is
+ * read or written), and a get reads only a regular file of at most the
+ * size asked for (a link to /dev/zero, a FIFO or a device is refused
+ * without blocking).  Listings skip anything but regular files.
  */
 #pragma once
 

@@ -65,8 +65,10 @@ s3_put (FdnixObjects *objects, const gchar *key, GBytes *data, GError **error)
   return call (self, "PutObject", "PUT", key, NULL, headers, data, &response, error);
 }
 
+/* The body is capped by the HTTP client (http max body, 256 MiB, the same
+ * as FDNIX_OBJECTS_MAX_SIZE); fdnix_objects_get_capped() checks @max_size. */
 static GBytes *
-s3_get (FdnixObjects *objects, const gchar *key, GError **error)
+s3_get (FdnixObjects *objects, const gchar *key, guint64 max_size, GError **error)
 {
   FdnixObjectsS3 *self = FDNIX_OBJECTS_S3 (objects);
   g_autoptr(FdnixAwsResponse) response = NULL;
@@ -137,10 +139,13 @@ on_end (GMarkupParseContext *context, const gchar *element, gpointer user_data, 
     }
   else if (p->current != NULL && p->depth == p->contents_depth && g_strcmp0 (element, "Contents") == 0)
     {
-      if (p->current->key != NULL)
+      /* one huge page must not outgrow the listing cap either */
+      if (p->objects->len >= FDNIX_OBJECTS_MAX_KEYS)
+        g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                     "more than %u keys", FDNIX_OBJECTS_MAX_KEYS);
+      else if (p->current->key != NULL)
         g_ptr_array_add (p->objects, g_steal_pointer (&p->current));
-      else
-        g_clear_pointer (&p->current, fdnix_object_info_free);
+      g_clear_pointer (&p->current, fdnix_object_info_free);
     }
   else if (p->depth == 2 && g_strcmp0 (element, "IsTruncated") == 0)
     p->truncated = g_strcmp0 (p->text->str, "true") == 0;
@@ -220,6 +225,9 @@ s3_list (FdnixObjects *objects, const gchar *prefix, GError **error)
   g_autofree gchar *continuation = NULL;
   gboolean truncated = TRUE;
 
+  /* A hostile or broken server can answer "truncated" forever, with a
+   * new token each time: pages and keys are capped (fdnix-embed(1)), and
+   * a token that repeats the last one is refused at once. */
   for (guint page = 0; truncated; page++)
     {
       g_autoptr(GPtrArray) query = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
@@ -228,6 +236,13 @@ s3_list (FdnixObjects *objects, const gchar *prefix, GError **error)
       gsize length = 0;
       const gchar *body;
 
+      if (page >= FDNIX_OBJECTS_MAX_LIST_PAGES)
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                       "ListObjectsV2: still truncated after %u pages (%u keys): the listing is "
+                       "capped at %u pages", page, all->len, FDNIX_OBJECTS_MAX_LIST_PAGES);
+          return NULL;
+        }
       g_ptr_array_add (query, fdnix_http_header_new ("list-type", "2"));
       g_ptr_array_add (query, fdnix_http_header_new ("prefix", full_prefix));
       g_ptr_array_add (query, fdnix_http_header_new ("delimiter", "/"));
@@ -238,10 +253,24 @@ s3_list (FdnixObjects *objects, const gchar *prefix, GError **error)
       body = g_bytes_get_data (response->body, &length);
       if (!fdnix_s3_parse_list (body, length, all, &truncated, &next, error))
         return NULL;
-      if (truncated && (next == NULL || page > 100000))
+      if (all->len > FDNIX_OBJECTS_MAX_KEYS)
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                       "ListObjectsV2: more than %u keys under %s (after %u pages)",
+                       FDNIX_OBJECTS_MAX_KEYS, full_prefix, page + 1);
+          return NULL;
+        }
+      if (truncated && (next == NULL || *next == '\0'))
         {
           g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
                                "ListObjectsV2: truncated without a continuation token");
+          return NULL;
+        }
+      if (truncated && g_strcmp0 (next, continuation) == 0)
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                       "ListObjectsV2: page %u gives the same continuation token as the page "
+                       "before (the listing would never end)", page + 1);
           return NULL;
         }
       g_free (continuation);

@@ -101,16 +101,44 @@ fdnix_objects_put (FdnixObjects *self, const gchar *key, GBytes *data, GError **
  * @error: return location for an error (FDNIX_ERROR_NOT_FOUND when there
  *   is no such object)
  *
+ * Like fdnix_objects_get_capped() with FDNIX_OBJECTS_MAX_SIZE.
+ *
  * Returns: (transfer full): the object, or NULL.
  */
 GBytes *
 fdnix_objects_get (FdnixObjects *self, const gchar *key, GError **error)
 {
+  return fdnix_objects_get_capped (self, key, FDNIX_OBJECTS_MAX_SIZE, error);
+}
+
+/**
+ * fdnix_objects_get_capped:
+ * @self: an object store
+ * @key: object key
+ * @max_size: the most bytes the object may have (at most
+ *   FDNIX_OBJECTS_MAX_SIZE); a larger one is an error, not truncated
+ * @error: return location for an error (FDNIX_ERROR_NOT_FOUND when there
+ *   is no such object, FDNIX_ERROR_INVALID_DATA when it is too large)
+ *
+ * Returns: (transfer full): the object, or NULL.
+ */
+GBytes *
+fdnix_objects_get_capped (FdnixObjects *self, const gchar *key, guint64 max_size, GError **error)
+{
   GBytes *bytes;
 
   if (!fdnix_objects_check_key (key, error))
     return NULL;
-  bytes = IFACE (self)->get (self, key, error);
+  max_size = MIN (max_size, FDNIX_OBJECTS_MAX_SIZE);
+  bytes = IFACE (self)->get (self, key, max_size, error);
+  if (bytes != NULL && g_bytes_get_size (bytes) > max_size)
+    {
+      /* a back end that cannot refuse early (S3: the HTTP client's cap) */
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                   "%" G_GSIZE_FORMAT " bytes, more than the %" G_GUINT64_FORMAT " allowed",
+                   g_bytes_get_size (bytes), max_size);
+      g_clear_pointer (&bytes, g_bytes_unref);
+    }
   if (bytes == NULL)
     g_prefix_error (error, "reading %s: ", key);
   return bytes;

@@ -14,6 +14,14 @@
 
 G_BEGIN_DECLS
 
+/* What a bucket or directory hands us is capped (fdnix-embed(1),
+ * fdnix-search(1)): no object is read beyond 256 MiB (S3's bodies have the
+ * same cap in the HTTP client), no listing beyond a million keys or
+ * 10000 pages (a server answering "truncated" forever). */
+#define FDNIX_OBJECTS_MAX_SIZE       (G_GUINT64_CONSTANT (256) * 1024 * 1024)
+#define FDNIX_OBJECTS_MAX_KEYS       1000000
+#define FDNIX_OBJECTS_MAX_LIST_PAGES 10000
+
 typedef struct {
   gchar   *key;
   guint64  size;
@@ -35,6 +43,7 @@ struct _FdnixObjectsInterface {
                                  GError       **error);
   GBytes      *(*get)           (FdnixObjects  *self,
                                  const gchar   *key,
+                                 guint64        max_size,
                                  GError       **error);
   GPtrArray   *(*list)          (FdnixObjects  *self,
                                  const gchar   *prefix,
@@ -56,6 +65,10 @@ gboolean      fdnix_objects_put           (FdnixObjects  *self,
                                            GError       **error);
 GBytes       *fdnix_objects_get           (FdnixObjects  *self,
                                            const gchar   *key,
+                                           GError       **error);
+GBytes       *fdnix_objects_get_capped    (FdnixObjects  *self,
+                                           const gchar   *key,
+                                           guint64        max_size,
                                            GError       **error);
 GPtrArray    *fdnix_objects_list          (FdnixObjects  *self,
                                            const gchar   *prefix,

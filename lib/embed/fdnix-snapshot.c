@@ -5,6 +5,7 @@
 
 #include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
+#include "core/fdnix-hash.h"
 #include "core/fdnix-record.h"
 #include "core/fdnix-summary.h"
 #include "embed/fdnix-crash-point.h"
@@ -59,9 +60,12 @@ typedef struct {
   const gchar      *model;
   guint             dimension;
   guint             vectors_per_file;
-  FdnixVectorIndex *previous;  /* usable previous index, or NULL */
+  guint64           keep_superseded;  /* seconds; 0: delete at once */
+  FdnixVectorIndex *published; /* the index found in the objects, or NULL */
+  FdnixVectorIndex *previous;  /* the same when usable (this model), or NULL */
+  FdnixSnapshotResult *result;
   const FdnixFloor *floor;     /* or NULL: no floor */
-  guint64           published; /* vectors the current index lists (any model) */
+  guint64           published_vectors; /* vectors the current index lists (any model) */
   guint64           embedded;  /* records embedded with the model (pass A): what
                                   the index will list once lost ones are redone */
   GHashTable       *stored;    /* key → size of the batch files under vectors/ */
@@ -108,11 +112,11 @@ on_count (FdnixRecord *record, gpointer user_data, GError **error)
 static gboolean
 check_floor (Step *step, guint64 listed, GError **error)
 {
-  if (step->floor == NULL || fdnix_floor_check (step->floor, step->published, listed, error))
+  if (step->floor == NULL || fdnix_floor_check (step->floor, step->published_vectors, listed, error))
     return TRUE;
   g_prefix_error (error, "the new index would list %" G_GUINT64_FORMAT " vectors, but %s lists %"
                   G_GUINT64_FORMAT ": index not written, no batch file deleted: ",
-                  listed, FDNIX_VECTOR_INDEX_KEY, step->published);
+                  listed, FDNIX_VECTOR_INDEX_KEY, step->published_vectors);
   return FALSE;
 }
 
@@ -192,32 +196,113 @@ static gboolean
 read_previous_index (Step *step, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) bytes = fdnix_objects_get (step->objects, FDNIX_VECTOR_INDEX_KEY, &local_error);
+  g_autoptr(GBytes) bytes = fdnix_objects_get_capped (step->objects, FDNIX_VECTOR_INDEX_KEY,
+                                                      FDNIX_VECTOR_INDEX_MAX_TEXT, &local_error);
   g_autoptr(FdnixVectorIndex) index = NULL;
 
   if (bytes == NULL)
     {
       if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
         return TRUE;
+      if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA))
+        {
+          g_warning ("ignoring the previous index: %s", local_error->message);
+          return TRUE;
+        }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   index = fdnix_vector_index_parse (bytes, &local_error);
   if (index == NULL)
     {
-      g_warning ("ignoring the previous index: %s", local_error->message);
+      g_warning ("ignoring the previous index (every file is read and checked instead): %s",
+                 local_error->message);
       return TRUE;
     }
-  step->previous = g_steal_pointer (&index);
+  step->published = g_steal_pointer (&index);
   return TRUE;
 }
 
-/* What a file holds: from this process's writes, the previous index, or
- * the file itself.  FALSE only on errors worth stopping for (network). */
+/* A file that is gone, too large, or not a regular file is lost (its
+ * packages are embedded again); any other failure (the network) stops. */
+static gboolean
+unusable_object (const GError *error)
+{
+  return g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND) ||
+         g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA) ||
+         g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_IO);
+}
+
+/* The count an ids digest ("<count>:<hex>") was made from. */
+static gboolean
+digest_count (const gchar *digest, guint64 *out_count)
+{
+  gchar *end = NULL;
+
+  if (digest == NULL || !g_ascii_isdigit (digest[0]))
+    return FALSE;
+  *out_count = g_ascii_strtoull (digest, &end, 10);
+  return end != NULL && *end == ':';
+}
+
+/* Whether @bytes are the file @entry describes.  The proof is a sha256
+ * of the bytes themselves, not the store's ETag: an ETag is an MD5 only
+ * for single-part uploads without KMS encryption, S3-compatible servers
+ * differ, a directory has none, and the index records sha256 (which
+ * fdnix-search checks too).  One GET per listed file and run is the cost;
+ * the files are few (packages / vectors-per-file). */
+static gboolean
+entry_matches (const FdnixBatchFileInfo *entry, GBytes *bytes, guint dimension, gchar **out_why)
+{
+  g_autofree gchar *sha256 = NULL;
+  guint64 count = 0;
+
+  if (g_bytes_get_size (bytes) != entry->size)
+    {
+      *out_why = g_strdup_printf ("%" G_GSIZE_FORMAT " bytes, the entry says %" G_GUINT64_FORMAT,
+                                  g_bytes_get_size (bytes), entry->size);
+      return FALSE;
+    }
+  sha256 = fdnix_sha256_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (g_ascii_strcasecmp (sha256, entry->sha256) != 0)
+    {
+      *out_why = g_strdup_printf ("sha256 %s, the entry says %s", sha256, entry->sha256);
+      return FALSE;
+    }
+  /* the entry itself must be coherent: its count is its digest's */
+  if (!digest_count (entry->ids_digest, &count) || count != entry->vector_count)
+    {
+      *out_why = g_strdup_printf ("the entry's vector_count %" G_GUINT64_FORMAT " is not its ids "
+                                  "digest's", entry->vector_count);
+      return FALSE;
+    }
+  if (entry->vector_count > 0 && entry->dimension != dimension)
+    {
+      *out_why = g_strdup_printf ("the entry's dimension %u is not the index's %u", entry->dimension,
+                                  dimension);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+repaired (Step *step, FileState *fs, const gchar *why)
+{
+  g_warning ("%s does not match its entry in the previous index (%s): repairing it, its %"
+             G_GUINT64_FORMAT " package(s) will be embedded again", fs->key, why, fs->records.count);
+  fs->kind = FILE_MISSING;
+  step->result->files_repaired++;
+  fdnix_count ("files_repaired", 1);
+}
+
+/* What a file holds: from this process's writes, the previous index
+ * (after checking the file against it), or the file itself.  FALSE only
+ * on errors worth stopping for (network). */
 static gboolean
 describe_file (Step *step, FileState *fs, GError **error)
 {
   const FdnixBatchFileInfo *known = fdnix_batch_sink_lookup (step->sink, fs->key);
+  const FdnixBatchFileInfo *entry = NULL;
   const guint64 *stored_size = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(FdnixVectorBatch) batch = NULL;
@@ -231,20 +316,41 @@ describe_file (Step *step, FileState *fs, GError **error)
       fs->kind = FILE_MISSING;
       return TRUE;
     }
-  if (known == NULL && step->previous != NULL)
-    known = fdnix_vector_index_lookup (step->previous, fs->key);
-  /* Files are never rewritten under the same key, so a description is
-   * trusted while the size agrees; anything else is read. */
+  /* this process wrote it: its description is first-hand */
   if (known != NULL && known->ids_digest != NULL && known->sha256 != NULL && known->size == *stored_size)
     {
       fs->info = fdnix_batch_file_info_copy (known);
       return TRUE;
     }
+  /* A previous index entry is carried forward only once the object is
+   * proven to be what it describes; one that does not match is repaired
+   * (its packages embedded again), never published again. */
+  if (known == NULL && step->previous != NULL)
+    entry = fdnix_vector_index_lookup (step->previous, fs->key);
+  if (entry != NULL && (entry->ids_digest == NULL || entry->sha256 == NULL))
+    entry = NULL;  /* another writer's entry: read the file as if unlisted */
+  if (entry != NULL && entry->size != *stored_size)
+    {
+      g_autofree gchar *why = g_strdup_printf ("%" G_GUINT64_FORMAT " bytes, the entry says %"
+                                               G_GUINT64_FORMAT, *stored_size, entry->size);
+      repaired (step, fs, why);
+      return TRUE;
+    }
   bytes = fdnix_objects_get (step->objects, fs->key, &local_error);
-  if (bytes == NULL && !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+  if (bytes == NULL && !unusable_object (local_error))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
+    }
+  if (bytes != NULL && entry != NULL)
+    {
+      g_autofree gchar *why = NULL;
+
+      if (!entry_matches (entry, bytes, step->dimension, &why))
+        repaired (step, fs, why);
+      else
+        fs->info = fdnix_batch_file_info_copy (entry);
+      return TRUE;
     }
   if (bytes != NULL)
     batch = fdnix_vector_batch_load (bytes, fs->key, &fs->info, &local_error);
@@ -332,7 +438,7 @@ compact_file (Step *step, FileState *fs, FdnixSnapshotResult *result, GError **e
   guint moved = 0;
 
   bytes = fdnix_objects_get (step->objects, fs->key, &local_error);
-  if (bytes == NULL && !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+  if (bytes == NULL && !unusable_object (local_error))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
@@ -366,6 +472,51 @@ compact_file (Step *step, FileState *fs, FdnixSnapshotResult *result, GError **e
   return unmark_live (step, fs, error);
 }
 
+/* An ISO 8601 time in seconds since the epoch; @fallback when unreadable. */
+static gint64
+parse_time (const gchar *text, gint64 fallback)
+{
+  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return time != NULL ? g_date_time_to_unix (time) : fallback;
+}
+
+/* Which stored batch files the new index must name as superseded: those
+ * the published index listed and the new one does not (since now), and
+ * those it already named whose grace has not run out.  Everything else
+ * that is not listed is deleted by clean_up(). */
+static void
+plan_superseded (Step *step, FdnixVectorIndex *index)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 now = parse_time (index->created_at, g_get_real_time () / G_USEC_PER_SEC);
+
+  if (step->published == NULL || step->keep_superseded == 0)
+    return;
+  for (guint i = 0; i < index->files->len; i++)
+    g_hash_table_add (listed, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  for (guint i = 0; i < step->published->files->len; i++)
+    {
+      const gchar *key = ((FdnixBatchFileInfo *) step->published->files->pdata[i])->key;
+
+      if (!g_hash_table_contains (listed, key) && g_hash_table_contains (step->stored, key))
+        fdnix_vector_index_add_superseded (index, key, index->created_at);
+    }
+  for (guint i = 0; i < step->published->superseded->len; i++)
+    {
+      const FdnixSupersededFile *file = step->published->superseded->pdata[i];
+      /* unreadable: expired (a file no index lists must not stay for ever);
+       * in the future (another clock): from now */
+      gint64 since = MIN (parse_time (file->since, 0), now);
+
+      if (g_hash_table_contains (listed, file->key) || !g_hash_table_contains (step->stored, file->key) ||
+          now - since >= (gint64) step->keep_superseded ||
+          index->superseded->len >= FDNIX_VECTOR_INDEX_MAX_FILES)
+        continue;
+      fdnix_vector_index_add_superseded (index, file->key, since == now ? index->created_at : file->since);
+    }
+}
+
 static gboolean
 write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResult *result,
              FdnixVectorIndex **out_index, GError **error)
@@ -388,11 +539,14 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   index->model = g_strdup (step->model);
   index->embedder = g_strdup (fdnix_embedder_get_service (step->embedder));
   index->run_id = g_strdup (run_id);
+  plan_superseded (step, index);
   fdnix_vector_index_finish (index);
   result->files_listed = index->files->len;
   result->total_vectors = index->total_vectors;
+  result->files_superseded = index->superseded->len;
   /* returning here also skips the clean-up: every file stays */
-  if (!check_floor (step, index->total_vectors, error))
+  if (!check_floor (step, index->total_vectors, error) ||
+      !fdnix_vector_index_check_limits (index, error))
     return FALSE;
 
   if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
@@ -405,31 +559,35 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
         return FALSE;
       result->index_written = TRUE;
       fdnix_count ("index_written", 1);
-      g_message ("wrote %s: %u files, %" G_GUINT64_FORMAT " vectors",
-                 FDNIX_VECTOR_INDEX_KEY, index->files->len, index->total_vectors);
+      g_message ("wrote %s: %u files, %" G_GUINT64_FORMAT " vectors (%u superseded files kept for "
+                 "readers of the previous index)", FDNIX_VECTOR_INDEX_KEY, index->files->len,
+                 index->total_vectors, index->superseded->len);
       fdnix_crash_point ("index-written");
     }
   *out_index = g_steal_pointer (&index);
   return TRUE;
 }
 
-/* Deletes the batch files the index does not list: the previous
- * snapshot's leftovers, compacted files, orphans of interrupted runs. */
+/* Deletes the batch files the index neither lists nor keeps as
+ * superseded: files whose grace ran out, compacted files this run never
+ * published, orphans of interrupted runs. */
 static gboolean
 clean_up (Step *step, const FdnixVectorIndex *index, FdnixSnapshotResult *result, GError **error)
 {
   g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
-  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (list == NULL)
     return FALSE;
   for (guint i = 0; i < index->files->len; i++)
-    g_hash_table_add (listed, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+    g_hash_table_add (keep, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  for (guint i = 0; i < index->superseded->len; i++)
+    g_hash_table_add (keep, ((FdnixSupersededFile *) index->superseded->pdata[i])->key);
   for (guint i = 0; i < list->len; i++)
     {
       FdnixObjectInfo *info = list->pdata[i];
 
-      if (!fdnix_vector_key_is_batch (info->key) || g_hash_table_contains (listed, info->key))
+      if (!fdnix_vector_key_is_batch (info->key) || g_hash_table_contains (keep, info->key))
         continue;
       if (!fdnix_objects_delete (step->objects, info->key, error))
         return FALSE;
@@ -504,6 +662,9 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  *   this process wrote)
  * @run_id: recorded in the index
  * @vectors_per_file: the file size to aim for
+ * @keep_superseded: seconds a batch file the index stops listing is kept
+ *   for readers of the index before (deleted by the first run after
+ *   that); 0 deletes it at once
  * @floor: (nullable): the package floor: an index listing fewer vectors
  *   than it allows for the current index's count is neither written nor
  *   followed by any deletion (FDNIX_ERROR_UNSAFE)
@@ -520,7 +681,8 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
 gboolean
 fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
-                       const FdnixFloor *floor, FdnixSnapshotResult *out_result, GError **error)
+                       guint64 keep_superseded, const FdnixFloor *floor, FdnixSnapshotResult *out_result,
+                       GError **error)
 {
   Step step = { 0 };
   FdnixSnapshotResult result = { 0 };
@@ -534,6 +696,8 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.dimension = fdnix_embedder_get_dimension (embedder);
   step.vectors_per_file = MAX (1, vectors_per_file);
   step.floor = floor;
+  step.keep_superseded = keep_superseded;
+  step.result = &result;
   step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);
 
   if (!read_previous_index (&step, error))
@@ -544,19 +708,22 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
     }
   /* counted before a model change discards the index: a new model must
    * still cover as many packages */
-  step.published = step.previous != NULL ? step.previous->total_vectors : 0;
-  if (step.previous != NULL &&
-      (g_strcmp0 (step.previous->model, step.model) != 0 || step.previous->dimension != step.dimension))
+  step.published_vectors = step.published != NULL ? step.published->total_vectors : 0;
+  /* another model's index still counts for what it listed (its readers
+   * get their grace), but none of its files is carried forward */
+  step.previous = step.published;
+  if (step.published != NULL &&
+      (g_strcmp0 (step.published->model, step.model) != 0 || step.published->dimension != step.dimension))
     {
       g_message ("the previous index is for %s: every file will be replaced",
-                 step.previous->model != NULL ? step.previous->model : "another model");
-      g_clear_pointer (&step.previous, fdnix_vector_index_free);
+                 step.published->model != NULL ? step.published->model : "another model");
+      step.previous = NULL;
     }
   ok = run_step (&step, run_id, &result, error);
   g_hash_table_unref (step.files);
   if (step.stored != NULL)
     g_hash_table_unref (step.stored);
-  fdnix_vector_index_free (step.previous);
+  fdnix_vector_index_free (step.published);
   *out_result = result;
   return ok;
 }

@@ -12,7 +12,19 @@
  *      files: live entries go to new files, records are repointed;
  *   4. unmarks records whose vector is lost, so they are embedded again;
  *   5. when nothing is left to fix, writes the index (if it changed), then
- *      deletes every batch file it does not list.
+ *      deletes every batch file it neither lists nor keeps as superseded.
+ *
+ * Self-healing: a file's entry in the previous index is carried forward
+ * only after the file is proven to match it (size and a sha256 of its
+ * bytes, and the entry's count agrees with its ids digest); a file that
+ * does not match is treated as lost, so its packages are embedded again
+ * and it is never published again.  The log says which file and why.
+ *
+ * What a reader may rely on: the index is replaced atomically and lists
+ * only files that exist.  A file an index stops listing stays
+ * ("superseded_files" in the new index) for keep_superseded seconds and
+ * at least until the next run, so a reader that loaded the previous index
+ * can read every file that index lists during that time.
  * Memory: one digest per file, and for files being compacted the keys of
  * the records pointing to them; never the vectors of more than one file.
  *
@@ -38,6 +50,8 @@ typedef struct {
   guint64  files_compacted;
   guint64  vectors_moved;
   guint64  files_deleted;
+  guint64  files_superseded;  /* kept for readers of the previous index */
+  guint64  files_repaired;    /* did not match their previous entry */
 } FdnixSnapshotResult;
 
 gboolean fdnix_snapshot_update (FdnixStore          *store,
@@ -46,6 +60,7 @@ gboolean fdnix_snapshot_update (FdnixStore          *store,
                                 FdnixBatchSink      *sink,
                                 const gchar         *run_id,
                                 guint                vectors_per_file,
+                                guint64              keep_superseded,
                                 const FdnixFloor    *floor,
                                 FdnixSnapshotResult *out_result,
                                 GError             **error);

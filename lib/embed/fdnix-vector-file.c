@@ -10,10 +10,8 @@
 #include "embed/fdnix-gzip.h"
 #include "embed/fdnix-json-cursor.h"
 #include "embed/fdnix-vector-file.h"
+#include "embed/fdnix-vector-index.h"
 
-/* A stored file may not inflate beyond this: 1000 vectors × 4096 dims
- * × 12 characters is 48 MB. */
-#define MAX_FILE_TEXT (512 * 1024 * 1024)
 #define FLUSH_AT (64 * 1024)
 
 static const gdouble pow10_exact[] = {
@@ -533,6 +531,9 @@ parse_entry (FdnixJsonCursor *c, FdnixVectorBatch *batch, GArray *floats, GError
             {
               gfloat value;
 
+              if (n_floats >= FDNIX_VECTOR_MAX_DIMENSION)
+                return fdnix_json_cursor_fail (c, "a vector longer than " G_STRINGIFY (FDNIX_VECTOR_MAX_DIMENSION)
+                                               " numbers", error);
               if (!fdnix_json_cursor_number (c, &number, &length, error))
                 return FALSE;
               value = fdnix_float_parse (number, length);
@@ -635,8 +636,16 @@ fdnix_vector_batch_parse (const gchar *json, gsize length, GError **error)
           if (!fdnix_json_cursor_begin_array (c, error))
             return NULL;
           while (fdnix_json_cursor_next_element (c, error))
-            if (!parse_entry (c, batch, floats, error))
-              return NULL;
+            {
+              if (batch->count >= FDNIX_VECTOR_FILE_MAX_VECTORS)
+                {
+                  fdnix_json_cursor_fail (c, "more than " G_STRINGIFY (FDNIX_VECTOR_FILE_MAX_VECTORS)
+                                          " vectors", error);
+                  return NULL;
+                }
+              if (!parse_entry (c, batch, floats, error))
+                return NULL;
+            }
           if (c->failed)
             return NULL;
           have_vectors = TRUE;
@@ -675,7 +684,7 @@ fdnix_vector_batch_parse (const gchar *json, gsize length, GError **error)
                    declared_dimension, batch->dimension);
       return NULL;
     }
-  if (batch->count == 0 && declared_dimension > 0)
+  if (batch->count == 0 && declared_dimension > 0 && declared_dimension <= FDNIX_VECTOR_MAX_DIMENSION)
     batch->dimension = (guint) declared_dimension;
   batch->vectors = (gfloat *) g_array_free (g_steal_pointer (&floats), FALSE);
   return g_steal_pointer (&batch);
@@ -695,7 +704,7 @@ FdnixVectorBatch *
 fdnix_vector_batch_load (GBytes *stored, const gchar *key, FdnixBatchFileInfo **out_info,
                          GError **error)
 {
-  g_autoptr(GBytes) text = fdnix_gzip_decompress (stored, MAX_FILE_TEXT, error);
+  g_autoptr(GBytes) text = fdnix_gzip_decompress (stored, FDNIX_VECTOR_FILE_MAX_TEXT, error);
   g_autoptr(FdnixVectorBatch) batch = NULL;
 
   if (text == NULL)

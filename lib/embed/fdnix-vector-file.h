@@ -10,13 +10,21 @@
  *
  * A file is written whole in memory (bounded by the vectors-per-file
  * setting) and read whole into one float block; nothing here ever holds
- * more than one file.
+ * more than one file.  A file read may come from anyone who can write to
+ * the bucket: its text is capped at FDNIX_VECTOR_FILE_MAX_TEXT, its
+ * vectors at FDNIX_VECTOR_MAX_DIMENSION numbers and
+ * FDNIX_VECTOR_FILE_MAX_VECTORS entries (fdnix-vector-index.h), checked
+ * while reading, so memory stays below a few times the text cap.
  */
 #pragma once
 
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* the most JSON text a stored batch file may inflate to (fdnix-embed(1)):
+ * 1000 vectors of 8192 numbers at 12 characters each is 98 MB */
+#define FDNIX_VECTOR_FILE_MAX_TEXT (128 * 1024 * 1024)
 
 /* An order-independent digest of a set of ids: two files (or a file and
  * the records pointing to it) hold the same ids exactly when their digests

@@ -1,16 +1,37 @@
 /* fdnix-vector-index.c: the index file, batch keys and run ids. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-hash.h"
 #include "core/fdnix-json.h"
+#include "core/fdnix-json-untrusted.h"
 #include "core/fdnix-record.h"
 #include "embed/fdnix-gzip.h"
+#include "embed/fdnix-objects.h"
 #include "embed/fdnix-vector-index.h"
 
-#define MAX_INDEX_TEXT (256 * 1024 * 1024)
+/* JSON values an index may hold, so that json-glib's tree (~100 bytes a
+ * value) stays small whatever the text: an entry has 7, the top ~20. */
+#define VALUES_PER_ENTRY 12
+#define MAX_INDEX_VALUES ((gsize) 2 * FDNIX_VECTOR_INDEX_MAX_FILES * VALUES_PER_ENTRY + 256)
+
+/**
+ * fdnix_superseded_file_free:
+ * @file: (transfer full) (nullable): a superseded file
+ */
+void
+fdnix_superseded_file_free (FdnixSupersededFile *file)
+{
+  if (file == NULL)
+    return;
+  g_free (file->key);
+  g_free (file->since);
+  g_free (file);
+}
 
 /**
  * fdnix_vector_index_new:
@@ -24,6 +45,7 @@ fdnix_vector_index_new (void)
 
   index->version = FDNIX_VECTOR_INDEX_VERSION;
   index->files = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_batch_file_info_free);
+  index->superseded = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_superseded_file_free);
   index->text_template = FDNIX_EMBED_TEXT_TEMPLATE_VERSION;
   return index;
 }
@@ -39,6 +61,7 @@ fdnix_vector_index_free (FdnixVectorIndex *index)
     return;
   g_free (index->created_at);
   g_ptr_array_unref (index->files);
+  g_ptr_array_unref (index->superseded);
   g_free (index->model);
   g_free (index->embedder);
   g_free (index->run_id);
@@ -54,6 +77,28 @@ void
 fdnix_vector_index_add_file (FdnixVectorIndex *index, FdnixBatchFileInfo *info)
 {
   g_ptr_array_add (index->files, info);
+}
+
+/**
+ * fdnix_vector_index_add_superseded:
+ * @index: an index
+ * @key: a batch file key the index does not list
+ * @since: when it was dropped (ISO 8601)
+ */
+void
+fdnix_vector_index_add_superseded (FdnixVectorIndex *index, const gchar *key, const gchar *since)
+{
+  FdnixSupersededFile *file = g_new0 (FdnixSupersededFile, 1);
+
+  file->key = g_strdup (key);
+  file->since = g_strdup (since);
+  g_ptr_array_add (index->superseded, file);
+}
+
+static gint
+compare_superseded (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(FdnixSupersededFile * const *) a)->key, (*(FdnixSupersededFile * const *) b)->key);
 }
 
 static gint
@@ -75,6 +120,7 @@ void
 fdnix_vector_index_finish (FdnixVectorIndex *index)
 {
   g_ptr_array_sort (index->files, compare_files);
+  g_ptr_array_sort (index->superseded, compare_superseded);
   index->total_vectors = 0;
   for (guint i = 0; i < index->files->len; i++)
     index->total_vectors += ((FdnixBatchFileInfo *) index->files->pdata[i])->vector_count;
@@ -82,7 +128,7 @@ fdnix_vector_index_finish (FdnixVectorIndex *index)
 
 /**
  * fdnix_vector_index_lookup:
- * @index: a finished index
+ * @index: a finished index (files sorted by key)
  * @key: a batch file key
  *
  * Returns: (transfer none) (nullable): the file's entry.
@@ -90,11 +136,21 @@ fdnix_vector_index_finish (FdnixVectorIndex *index)
 const FdnixBatchFileInfo *
 fdnix_vector_index_lookup (const FdnixVectorIndex *index, const gchar *key)
 {
-  for (guint i = 0; i < index->files->len; i++)
+  guint low = 0, high = index->files->len;
+
+  /* binary search: the index step looks up every file */
+  while (low < high)
     {
-      const FdnixBatchFileInfo *info = index->files->pdata[i];
-      if (g_strcmp0 (info->key, key) == 0)
+      guint middle = low + (high - low) / 2;
+      const FdnixBatchFileInfo *info = index->files->pdata[middle];
+      gint order = strcmp (info->key, key);
+
+      if (order == 0)
         return info;
+      if (order < 0)
+        low = middle + 1;
+      else
+        high = middle;
     }
   return NULL;
 }
@@ -161,12 +217,31 @@ fdnix_vector_index_to_json (const FdnixVectorIndex *index)
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
+  if (index->superseded->len > 0)
+    {
+      fdnix_json_member (out, "superseded_files");
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < index->superseded->len; i++)
+        {
+          const FdnixSupersededFile *file = index->superseded->pdata[i];
+
+          if (i > 0)
+            g_string_append_c (out, ',');
+          g_string_append_c (out, '{');
+          fdnix_json_member_string (out, "key", file->key);
+          fdnix_json_member_string (out, "since", file->since);
+          g_string_append_c (out, '}');
+        }
+      g_string_append_c (out, ']');
+    }
   fdnix_json_member (out, "metadata");
   g_string_append_c (out, '{');
   fdnix_json_member_string (out, "model", index->model);
   fdnix_json_member_string (out, "embedder", index->embedder);
   fdnix_json_member_string (out, "run_id", index->run_id);
-  fdnix_json_member_int (out, "text_template", index->text_template);
+  /* unknown (an index of another writer, read back): left out, as it came */
+  if (index->text_template >= 0)
+    fdnix_json_member_int (out, "text_template", index->text_template);
   fdnix_json_member_string (out, "generator", PACKAGE_NAME " " PACKAGE_VERSION);
   g_string_append (out, "}}");
   return g_string_free (out, FALSE);
@@ -186,18 +261,61 @@ fdnix_vector_index_serialize (const FdnixVectorIndex *index)
   return fdnix_gzip_compress (json, strlen (json));
 }
 
-static gint64
-int_member (JsonObject *object, const gchar *name)
+static gpointer
+bad_index (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gpointer
+bad_index (GError **error, const gchar *format, ...)
+{
+  va_list args;
+  g_autofree gchar *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "vector index: %s", message);
+  return NULL;
+}
+
+/* Whether @d is a whole number in [0, max]: checked before any cast (a
+ * cast of 1e999 or NaN is undefined). */
+static gboolean
+whole_in_range (gdouble d, gint64 max)
+{
+  return d >= 0 && d < (gdouble) G_MAXINT64 && d <= (gdouble) max && d == floor (d);
+}
+
+/* An integer member in [0, max]; absent → @absent.  A fraction, a string,
+ * a negative or too large number is an error (a cast would hide it). */
+static gboolean
+count_member (JsonObject *object, const gchar *name, gint64 max, gint64 absent, gint64 *out,
+              GError **error)
 {
   JsonNode *node = json_object_get_member (object, name);
+  gint64 value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return -1;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
-  return -1;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      *out = absent;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    value = json_node_get_int (node);
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+           whole_in_range (json_node_get_double (node), max))
+    value = (gint64) json_node_get_double (node);
+  else
+    {
+      bad_index (error, "\"%s\" is not a whole number", name);
+      return FALSE;
+    }
+  if (value < 0 || value > max)
+    {
+      bad_index (error, "\"%s\" is %" G_GINT64_FORMAT ", outside 0 to %" G_GINT64_FORMAT, name, value, max);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
 }
 
 static gchar *
@@ -210,11 +328,106 @@ string_member (JsonObject *object, const gchar *name)
   return g_strdup (json_node_get_string (node));
 }
 
-static gpointer
-bad_index (const gchar *what, GError **error)
+/* Counts the values (roughly: separators and openings outside strings)
+ * before json-glib builds a tree of them. */
+static gsize
+count_values (const gchar *text, gsize length)
 {
-  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "vector index: %s", what);
-  return NULL;
+  gsize values = 1;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      gchar c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == ',' || c == '[' || c == '{')
+        values++;
+    }
+  return values;
+}
+
+static gboolean
+is_sha256_hex (const gchar *text)
+{
+  if (strlen (text) != FDNIX_SHA256_HEX_LEN)
+    return FALSE;
+  for (const gchar *p = text; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static FdnixBatchFileInfo *
+parse_file_entry (JsonNode *node, guint index_dimension, GError **error)
+{
+  JsonObject *file;
+  g_autoptr(FdnixBatchFileInfo) info = NULL;
+  g_autofree gchar *key = NULL;
+  gint64 count, dimension, size;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad_index (error, "batch_files holds a non-object");
+  file = json_node_get_object (node);
+  key = string_member (file, "key");
+  if (key == NULL || !fdnix_vector_key_is_batch (key))
+    return bad_index (error, "a batch file without a valid key");
+  info = fdnix_batch_file_info_new (key);
+  if (!count_member (file, "vector_count", FDNIX_VECTOR_FILE_MAX_VECTORS, 0, &count, error) ||
+      !count_member (file, "dimension", FDNIX_VECTOR_MAX_DIMENSION, 0, &dimension, error) ||
+      !count_member (file, "size", FDNIX_OBJECTS_MAX_SIZE, 0, &size, error))
+    {
+      g_prefix_error (error, "%s: ", key);
+      return NULL;
+    }
+  info->vector_count = (guint64) count;
+  info->dimension = dimension > 0 ? (guint) dimension : index_dimension;
+  info->size = (guint64) size;
+  info->sha256 = string_member (file, "sha256");
+  if (info->sha256 != NULL && !is_sha256_hex (info->sha256))
+    return bad_index (error, "%s: \"sha256\" is not 64 hex digits", key);
+  info->ids_digest = string_member (file, "ids_digest");
+  return g_steal_pointer (&info);
+}
+
+static gboolean
+parse_superseded (JsonObject *object, FdnixVectorIndex *index, GHashTable *seen, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, "superseded_files");
+  JsonArray *array;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return bad_index (error, "superseded_files is not an array") != NULL;
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > FDNIX_VECTOR_INDEX_MAX_FILES)
+    return bad_index (error, "more than %u superseded files", FDNIX_VECTOR_INDEX_MAX_FILES) != NULL;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree gchar *key = NULL;
+      g_autofree gchar *since = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return bad_index (error, "superseded_files holds a non-object") != NULL;
+      key = string_member (json_node_get_object (element), "key");
+      since = string_member (json_node_get_object (element), "since");
+      if (key == NULL || !fdnix_vector_key_is_batch (key))
+        return bad_index (error, "a superseded file without a valid key") != NULL;
+      if (!g_hash_table_add (seen, g_strdup (key)))
+        return bad_index (error, "%s is listed twice", key) != NULL;
+      fdnix_vector_index_add_superseded (index, key, since);
+    }
+  return TRUE;
 }
 
 /**
@@ -222,85 +435,128 @@ bad_index (const gchar *what, GError **error)
  * @stored: an index as stored (gzip'd JSON; plain JSON is accepted too)
  * @error: return location for FDNIX_ERROR_INVALID_DATA
  *
+ * The index may come from anyone who can write to the bucket: text size,
+ * nesting, entries, counts, sizes and dimensions are checked against the
+ * FDNIX_VECTOR_* caps, and a batch file listed twice is refused.
+ *
  * Returns: (transfer full): the index, or NULL.
  */
 FdnixVectorIndex *
 fdnix_vector_index_parse (GBytes *stored, GError **error)
 {
   g_autoptr(GBytes) text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(FdnixVectorIndex) index = fdnix_vector_index_new ();
-  const guint8 *data = g_bytes_get_data (stored, NULL);
-  JsonNode *root;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (stored, &size);
+  const gchar *json;
+  gsize length;
   JsonObject *metadata = NULL;
+  JsonNode *files_node;
   JsonArray *files;
   gint64 value;
 
-  if (g_bytes_get_size (stored) >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-    text = fdnix_gzip_decompress (stored, MAX_INDEX_TEXT, error);
+  if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    text = fdnix_gzip_decompress (stored, FDNIX_VECTOR_INDEX_MAX_TEXT, error);
+  else if (size > FDNIX_VECTOR_INDEX_MAX_TEXT)
+    return bad_index (error, "larger than %u bytes", FDNIX_VECTOR_INDEX_MAX_TEXT);
   else
     text = g_bytes_ref (stored);
   if (text == NULL)
-    return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (text, NULL), g_bytes_get_size (text), error))
     {
-      /* json-glib's own domain: make it ours */
-      g_autofree gchar *message = g_strdup ((*error)->message);
-      g_clear_error (error);
-      return bad_index (message, error);
+      g_prefix_error (error, "vector index: ");
+      return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return bad_index ("not a JSON object", error);
-  object = json_node_get_object (root);
-  if (!json_object_has_member (object, "batch_files") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "batch_files")))
-    return bad_index ("no batch_files array", error);
-  value = int_member (object, "version");
-  index->version = value > 0 ? (gint) value : 0;
+  json = g_bytes_get_data (text, &length);
+  if (count_values (json, length) > MAX_INDEX_VALUES)
+    return bad_index (error, "more JSON values than %u batch files need", FDNIX_VECTOR_INDEX_MAX_FILES);
+  object = fdnix_json_parse_untrusted_object (json, length, "the vector index", error);
+  if (object == NULL)
+    return NULL;
+  files_node = json_object_get_member (object, "batch_files");
+  if (files_node == NULL || !JSON_NODE_HOLDS_ARRAY (files_node))
+    return bad_index (error, "no batch_files array");
+  files = json_node_get_array (files_node);
+  if (json_array_get_length (files) > FDNIX_VECTOR_INDEX_MAX_FILES)
+    return bad_index (error, "lists %u batch files, more than the %u allowed",
+                      json_array_get_length (files), FDNIX_VECTOR_INDEX_MAX_FILES);
+  if (!count_member (object, "version", G_MAXINT32, 0, &value, error))
+    return NULL;
+  index->version = (gint) value;
   index->created_at = string_member (object, "created_at");
-  value = int_member (object, "vector_dimension");
-  index->dimension = value > 0 ? (guint) value : 0;
+  if (!count_member (object, "vector_dimension", FDNIX_VECTOR_MAX_DIMENSION, 0, &value, error))
+    return NULL;
+  index->dimension = (guint) value;
   if (json_object_has_member (object, "metadata") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "metadata")))
     metadata = json_object_get_object_member (object, "metadata");
   index->model = string_member (metadata, "model");
   index->embedder = string_member (metadata, "embedder");
   index->run_id = string_member (metadata, "run_id");
-  value = metadata != NULL ? int_member (metadata, "text_template") : -1;
-  index->text_template = (gint) value;
+  index->text_template = -1;
+  if (metadata != NULL)
+    {
+      if (!count_member (metadata, "text_template", G_MAXINT32, -1, &value, error))
+        return NULL;
+      index->text_template = (gint) value;
+    }
 
-  files = json_object_get_array_member (object, "batch_files");
   for (guint i = 0; i < json_array_get_length (files); i++)
     {
-      JsonNode *node = json_array_get_element (files, i);
-      JsonObject *file;
-      g_autoptr(FdnixBatchFileInfo) info = NULL;
-      g_autofree gchar *key = NULL;
+      FdnixBatchFileInfo *info = parse_file_entry (json_array_get_element (files, i), index->dimension, error);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        return bad_index ("batch_files holds a non-object", error);
-      file = json_node_get_object (node);
-      key = string_member (file, "key");
-      if (key == NULL || !fdnix_vector_key_is_batch (key))
-        return bad_index ("a batch file without a valid key", error);
-      info = fdnix_batch_file_info_new (key);
-      value = int_member (file, "vector_count");
-      info->vector_count = value > 0 ? (guint64) value : 0;
-      value = int_member (file, "dimension");
-      info->dimension = value > 0 ? (guint) value : index->dimension;
-      value = int_member (file, "size");
-      info->size = value > 0 ? (guint64) value : 0;
-      info->sha256 = string_member (file, "sha256");
-      info->ids_digest = string_member (file, "ids_digest");
-      g_ptr_array_add (index->files, g_steal_pointer (&info));
+      if (info == NULL)
+        return NULL;
+      /* a file listed twice would be fetched and parsed twice (a hostile
+       * index repeating one file makes a search take hours) */
+      if (!g_hash_table_add (seen, g_strdup (info->key)))
+        {
+          bad_index (error, "%s is listed twice", info->key);
+          fdnix_batch_file_info_free (info);
+          return NULL;
+        }
+      g_ptr_array_add (index->files, info);
     }
+  if (index->files->len > 0 && index->dimension == 0)
+    return bad_index (error, "no vector_dimension");
+  if (!parse_superseded (object, index, seen, error))
+    return NULL;
   fdnix_vector_index_finish (index);
-  value = int_member (object, "total_vectors");
+  if (!count_member (object, "total_vectors", G_MAXINT64, -1, &value, error))
+    return NULL;
   if (value >= 0 && (guint64) value != index->total_vectors)
-    return bad_index ("total_vectors is not the sum of the files' vector_count", error);
+    return bad_index (error, "total_vectors is not the sum of the files' vector_count");
   return g_steal_pointer (&index);
+}
+
+/**
+ * fdnix_vector_index_check_limits:
+ * @index: an index about to be written
+ * @error: return location for FDNIX_ERROR_FAILED
+ *
+ * An index beyond the caps would be refused by every reader.
+ *
+ * Returns: TRUE when fdnix_vector_index_parse() would accept @index.
+ */
+gboolean
+fdnix_vector_index_check_limits (const FdnixVectorIndex *index, GError **error)
+{
+  if (index->files->len > FDNIX_VECTOR_INDEX_MAX_FILES)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+                   "the vectors need %u batch files, more than the %u an index may list: "
+                   "raise embed.vectors-per-file", index->files->len, FDNIX_VECTOR_INDEX_MAX_FILES);
+      return FALSE;
+    }
+  if (index->dimension > FDNIX_VECTOR_MAX_DIMENSION)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+                   "vectors of %u dimensions are longer than the %u an index may hold",
+                   index->dimension, FDNIX_VECTOR_MAX_DIMENSION);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -8,8 +8,18 @@
  *                "text_template":...}}
  *
  * "ids_digest" (an addition to the original format; readers ignore it)
- * lets the next run check a listed file against the store without
- * downloading it.
+ * lets the next run check a listed file against the store.
+ *
+ * "superseded_files" (another addition, ignored by readers): batch files
+ * an earlier index listed and this one does not, each with the time it
+ * was dropped ("since").  They stay in the bucket for the grace period
+ * (embed.keep-superseded), so a reader that loaded the earlier index can
+ * still read every file it lists; a later run deletes them.
+ *
+ * The index comes from a bucket someone else may write to, so the parser
+ * trusts nothing: the text, the number of entries, every count, size and
+ * dimension are capped (below) before anything is allocated by them, and
+ * a key listed twice is refused.
  */
 #pragma once
 
@@ -23,12 +33,33 @@ G_BEGIN_DECLS
 #define FDNIX_VECTOR_PREFIX "vectors/"
 #define FDNIX_VECTOR_INDEX_VERSION 1
 
+/* Caps on what an index may claim, documented in fdnix-embed(1) and
+ * fdnix-search(1).  16384 is twice the longest embedding any supported
+ * service makes; 20000 files hold 20 million packages at the default 1000
+ * vectors per file (nixpkgs has ~120000); 1000000 vectors per file is the
+ * largest embed.vectors-per-file. */
+#define FDNIX_VECTOR_MAX_DIMENSION     16384
+#define FDNIX_VECTOR_INDEX_MAX_FILES   20000
+#define FDNIX_VECTOR_FILE_MAX_VECTORS  1000000
+/* an index at the file cap is ~6 MB of JSON; the text cap keeps a
+ * decompression bomb or a padded index from reaching the parser */
+#define FDNIX_VECTOR_INDEX_MAX_TEXT    (16 * 1024 * 1024)
+
+/* A file an earlier index listed, kept for readers of that index. */
+typedef struct {
+  gchar *key;
+  gchar *since;  /* ISO 8601: when the index that dropped it was written */
+} FdnixSupersededFile;
+
+void fdnix_superseded_file_free (FdnixSupersededFile *file);
+
 typedef struct {
   gint        version;
   gchar      *created_at;
   guint64     total_vectors;
   guint       dimension;
   GPtrArray  *files;       /* FdnixBatchFileInfo*, sorted by key */
+  GPtrArray  *superseded;  /* FdnixSupersededFile*, not in files */
   gchar      *model;
   gchar      *embedder;    /* service: offline, bedrock, openai */
   gchar      *run_id;
@@ -39,6 +70,9 @@ FdnixVectorIndex *fdnix_vector_index_new       (void);
 void              fdnix_vector_index_free      (FdnixVectorIndex       *index);
 void              fdnix_vector_index_add_file  (FdnixVectorIndex       *index,
                                                 FdnixBatchFileInfo     *info);
+void              fdnix_vector_index_add_superseded (FdnixVectorIndex *index,
+                                                     const gchar      *key,
+                                                     const gchar      *since);
 void              fdnix_vector_index_finish    (FdnixVectorIndex       *index);
 gboolean          fdnix_vector_index_same_files (const FdnixVectorIndex *a,
                                                  const FdnixVectorIndex *b);
@@ -48,6 +82,8 @@ gchar            *fdnix_vector_index_to_json   (const FdnixVectorIndex *index);
 GBytes           *fdnix_vector_index_serialize (const FdnixVectorIndex *index);
 FdnixVectorIndex *fdnix_vector_index_parse     (GBytes                 *stored,
                                                 GError                **error);
+gboolean          fdnix_vector_index_check_limits (const FdnixVectorIndex *index,
+                                                   GError                **error);
 gboolean          fdnix_vector_key_is_batch    (const gchar            *key);
 gchar            *fdnix_vector_batch_key       (const gchar            *run_id,
                                                 guint                   sequence);

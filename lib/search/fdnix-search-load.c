@@ -8,6 +8,8 @@
 #include "core/fdnix-hash.h"
 #include "search/fdnix-search-load.h"
 
+#define MAX_REPEAT_WARNINGS 10
+
 /**
  * fdnix_search_fetch_index:
  * @objects: where fdnix-embed wrote the vectors
@@ -20,7 +22,8 @@ FdnixVectorIndex *
 fdnix_search_fetch_index (FdnixObjects *objects, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GBytes) stored = fdnix_objects_get (objects, FDNIX_VECTOR_INDEX_KEY, &local_error);
+  g_autoptr(GBytes) stored = fdnix_objects_get_capped (objects, FDNIX_VECTOR_INDEX_KEY,
+                                                       FDNIX_VECTOR_INDEX_MAX_TEXT, &local_error);
   FdnixVectorIndex *index;
 
   if (stored == NULL)
@@ -238,16 +241,20 @@ parse_worker (gpointer data, gpointer user_data)
   g_mutex_unlock (&loader->lock);
 }
 
+/* Reads a listed file, never more bytes than the index gives it. */
 static GBytes *
 fetch_file (FdnixObjects *objects, const FdnixBatchFileInfo *info, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  GBytes *stored = fdnix_objects_get (objects, info->key, &local_error);
+  GBytes *stored = fdnix_objects_get_capped (objects, info->key, info->size, &local_error);
 
   if (stored == NULL)
     {
       if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
         g_prefix_error (&local_error, "the index lists a file that is missing: ");
+      else if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA))
+        g_prefix_error (&local_error, "%s: larger than the %" G_GUINT64_FORMAT " bytes the index says: ",
+                        info->key, info->size);
       g_propagate_error (error, g_steal_pointer (&local_error));
     }
   return stored;
@@ -273,7 +280,9 @@ apply_file (FdnixSearchIndex *index, const FileJob *job, FdnixSearchLoadStats *s
       if (!fdnix_search_index_set_vector (index, (guint) entry,
                                           batch->vectors + (gsize) i * batch->dimension))
         {
-          g_warning ("%s: a second vector for %s (ignored)", job->info->key, name);
+          /* a few lines tell; millions (a hostile snapshot) would drown the log */
+          if (stats->repeated < MAX_REPEAT_WARNINGS)
+            g_warning ("%s: a second vector for %s (ignored)", job->info->key, name);
           stats->repeated++;
           continue;
         }
@@ -401,7 +410,11 @@ fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embe
                    "%s holds no packages: run fdnix-metadata first", fdnix_store_describe (store));
       return NULL;
     }
-  stats.repeated += fdnix_search_index_seal (index, vindex->dimension);
+  /* The room for vectors is packages × dimension: the dimension is the
+   * configured embedder's (which the index matches when it lists files),
+   * never a number taken from the index alone. */
+  stats.repeated += fdnix_search_index_seal (index, embedder != NULL ? fdnix_embedder_get_dimension (embedder)
+                                                                     : vindex->dimension);
   stats.store_seconds = (g_get_monotonic_time () - start) / 1e6;
   g_info ("read %" G_GUINT64_FORMAT " packages from %s in %.2f s", stats.packages,
           fdnix_store_describe (store), stats.store_seconds);
@@ -409,6 +422,8 @@ fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embe
   start = g_get_monotonic_time ();
   if (!load_files (index, objects, vindex, &stats, error))
     return NULL;
+  if (stats.repeated > MAX_REPEAT_WARNINGS)
+    g_warning ("%" G_GUINT64_FORMAT " repeated vectors in all (ignored)", stats.repeated);
   stats.vectors_seconds = (g_get_monotonic_time () - start) / 1e6;
   g_info ("read and checked %" G_GUINT64_FORMAT " vector files (%" G_GUINT64_FORMAT
           " bytes) from %s in %.2f s", stats.files, stats.bytes,
