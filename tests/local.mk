@@ -31,6 +31,12 @@ tests_check_json_untrusted_SOURCES = tests/check-json-untrusted.c tests/fdnix-te
 tests_check_json_untrusted_CFLAGS = $(TEST_CFLAGS)
 tests_check_json_untrusted_LDADD = $(TEST_LDADD)
 TESTS += tests/check-json-untrusted
+
+check_PROGRAMS += tests/check-log
+tests_check_log_SOURCES = tests/check-log.c tests/fdnix-test.h
+tests_check_log_CFLAGS = $(TEST_CFLAGS)
+tests_check_log_LDADD = $(TEST_LDADD)
+TESTS += tests/check-log
 endif
 
 include tests/ingest.mk
