@@ -6,7 +6,12 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-log.h"
 #include "net/fdnix-http.h"
+
+/* Bytes of a server's message looked at: far more than is quoted, so that
+ * a credential is seen whole by the redactor before the cut. */
+#define MAX_MESSAGE_INPUT (16 * 1024)
 
 /* Defaults suit AWS APIs and embedding services: a connection that cannot
  * be made in 10 s, a request that takes more than 2 minutes or a transfer
@@ -467,14 +472,16 @@ fdnix_http_status_set_error (GError **error, guint status, const gchar *context,
  *
  * Makes a server's words fit for one error line: valid UTF-8, control
  * characters and line breaks as spaces, surrounding space trimmed, cut at
- * FDNIX_HTTP_MAX_MESSAGE characters ("..." marks the cut).  Redaction of
- * secrets happens later, in the log writer, for every line alike.
+ * FDNIX_HTTP_MAX_MESSAGE characters ("..." marks the cut).  Secrets are
+ * redacted before the cut (fdnix_log_redact()), so that a cut never leaves
+ * half a credential the log writer's redactor could not recognise.
  *
  * Returns: (transfer full) (nullable): the message, NULL when empty.
  */
 gchar *
 fdnix_http_server_message (const gchar *text, gssize length)
 {
+  g_autofree gchar *raw = NULL;
   g_autofree gchar *valid = NULL;
   GString *out;
   const gchar *p;
@@ -485,7 +492,8 @@ fdnix_http_server_message (const gchar *text, gssize length)
   if (length < 0)
     length = strlen (text);
   /* Look at a little more than will be kept: the rest cannot matter. */
-  valid = g_utf8_make_valid (text, MIN ((gsize) length, FDNIX_HTTP_MAX_MESSAGE * 4 + 4));
+  raw = g_utf8_make_valid (text, MIN ((gsize) length, MAX_MESSAGE_INPUT));
+  valid = fdnix_log_redact (raw);
   out = g_string_new (NULL);
   for (p = valid; *p != '\0' && chars < FDNIX_HTTP_MAX_MESSAGE; p = g_utf8_next_char (p), chars++)
     {
@@ -498,7 +506,7 @@ fdnix_http_server_message (const gchar *text, gssize length)
     }
   g_strstrip (out->str);
   g_string_set_size (out, strlen (out->str));
-  if (*p != '\0' || (gsize) length > FDNIX_HTTP_MAX_MESSAGE * 4 + 4)
+  if (*p != '\0' || (gsize) length > MAX_MESSAGE_INPUT)
     g_string_append (out, "...");
   if (out->len == 0)
     {
