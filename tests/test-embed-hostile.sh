@@ -115,7 +115,15 @@ for mode in "drip --interval 1" "drip --interval 0.002" "stall"; do
   check "[ \"\${seconds%.*}\" -lt 30 ]" "$label: took $seconds s"
 done
 
-# 8. Retry-After: 3600 pauses at most max-retry-after (60 s), and SIGTERM
+# 8. Retry-After: 3600 is honoured up to [retry] max-retry-after (here
+# 0.5 s): three attempts take about a second, not two hours
+printf '[embed]\nmax-attempts=3\n[retry]\nmax-retry-after=0.5\n' >"$TEST_TMP/capped.conf"
+hostile_server capped --mode retry-after --retry-after 3600
+FDNIX_CONFIG="$TEST_TMP/capped.conf" run capped fdnix-embed --dimension 64 --log-format=text
+expect capped "gave up after 3 attempts.*HTTP 429: rate limited, come back in an hour"
+check "[ \"\${seconds%.*}\" -lt 10 ]" "capped: took $seconds s"
+
+# ... by default at most 60 s (the documented cap), and SIGTERM
 # during the pause ends the run within 5 s, the store consistent
 hostile_server later --mode retry-after --retry-after 3600
 OPENAI_BASE_URL=$url fdnix-embed -v --dimension 64 --log-format=text 2>"$TEST_TMP/later.err" &

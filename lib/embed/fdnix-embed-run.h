@@ -11,6 +11,7 @@
 #include "core/fdnix-config.h"
 #include "embed/fdnix-embedder.h"
 #include "embed/fdnix-objects.h"
+#include "net/fdnix-retry.h"
 #include "store/fdnix-store.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,8 @@ typedef struct {
   guint64  max_requests;      /* 0: no cap */
   guint64  max_tokens;        /* 0: no cap */
   guint    max_attempts;
+  gboolean retry_set;         /* retry holds [retry]; FALSE: its defaults */
+  FdnixRetryOptions retry;    /* back-off, Retry-After cap, budget */
 } FdnixEmbedRunOptions;
 
 extern const FdnixSetting fdnix_embed_run_settings[];
