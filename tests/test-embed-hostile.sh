@@ -115,6 +115,12 @@ for mode in "drip --interval 1" "drip --interval 0.002" "stall"; do
   check "[ \"\${seconds%.*}\" -lt 30 ]" "$label: took $seconds s"
 done
 
+# 18. nothing listens: given up after 3 attempts, not max-attempts
+port=$(free_port)
+OPENAI_BASE_URL="http://127.0.0.1:$port/v1" run refused fdnix-embed --dimension 64 --log-format=text
+url="http://127.0.0.1:$port/v1"
+expect refused "embeddings endpoint $url/embeddings: cannot reach the server \(3 attempts"
+
 # 8. Retry-After: 3600 is honoured up to [retry] max-retry-after (here
 # 0.5 s): three attempts take about a second, not two hours
 printf '[embed]\nmax-attempts=3\n[retry]\nmax-retry-after=0.5\n' >"$TEST_TMP/capped.conf"

@@ -48,6 +48,8 @@ struct _FdnixEmbedderOpenai {
   guint              max_chars;
   FdnixHttpOptions   http_options;
   FdnixClientStack  *clients;
+  gint               answered;     /* the server has sent a response (atomic) */
+  gint               unreached;    /* connections failed before it did (atomic) */
 };
 
 static void fdnix_embedder_openai_iface_init (FdnixEmbedderInterface *iface);
@@ -293,7 +295,21 @@ request (FdnixEmbedderOpenai *self, const gchar * const *texts, guint n_texts, g
   fdnix_client_stack_give (self->clients, client);
   out_cost->requests = 1;
   if (!ok)
-    return FALSE;
+    {
+      /* A server never reached is more likely a wrong URL than a glitch:
+       * after as many failed attempts as the HTTP layer allows a first
+       * contact, stop retrying (all requests in flight together). */
+      if (g_error_matches (*error, FDNIX_ERROR, FDNIX_ERROR_NETWORK) && !g_atomic_int_get (&self->answered) &&
+          g_atomic_int_add (&self->unreached, 1) + 1 >= FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS)
+        {
+          g_autoptr(GError) cause = g_steal_pointer (error);
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+                       "embeddings endpoint %s: cannot reach the server (%u attempts; check the URL): %s",
+                       self->shown_url, (guint) g_atomic_int_get (&self->unreached), cause->message);
+        }
+      return FALSE;
+    }
+  g_atomic_int_set (&self->answered, 1);
   text = fdnix_http_response_get_text (response, &length);
   if (response->status < 200 || response->status > 299)
     {
