@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "aws/fdnix-aws-client.h"
 #include "aws/fdnix-aws-config.h"
 #include "aws/fdnix-aws-credentials.h"
 #include "aws/fdnix-aws-profile.h"
@@ -288,6 +289,136 @@ START_TEST (test_imds)
 }
 END_TEST
 
+/* The chain as the programs build it from their configuration
+ * (fdnix_aws_credentials_provider_new_for_config), over the combinations a
+ * deployment meets: a Fargate task has no ~/.aws and a container endpoint,
+ * an EC2 instance has a role behind IMDS, a laptop has files.  Only a
+ * profile somebody named has to exist. */
+typedef enum {
+  FILES_NONE,
+  FILES_DEFAULT,          /* credentials with [default] keys */
+  FILES_OTHER_ONLY,       /* credentials and config, but no default profile */
+} Files;
+
+typedef enum {
+  CONTAINER_NONE,
+  CONTAINER_FULL_TOKEN_FILE,   /* Fargate's FULL_URI with a token file */
+  CONTAINER_FULL_TOKEN,        /* FULL_URI with the token in the environment */
+  CONTAINER_FULL_NO_TOKEN,     /* FULL_URI, the endpoint wants no token */
+  CONTAINER_FULL_MISSING_TOKEN,/* FULL_URI, the endpoint wants a token we lack */
+} Container;
+
+typedef struct {
+  const gchar *name;
+  Files        files;
+  const gchar *aws_profile;     /* AWS_PROFILE */
+  const gchar *cli_profile;     /* --profile */
+  Container    container;
+  gboolean     imds;
+  const gchar *key_id;          /* expected, or NULL for an error */
+  const gchar *message;         /* part of the expected error */
+} ChainCase;
+
+static const ChainCase chain_cases[] = {
+  { "fargate: no files, container endpoint", FILES_NONE, NULL, NULL, CONTAINER_FULL_TOKEN_FILE, FALSE, "ASIAECS1", NULL },
+  { "fargate: token in the environment", FILES_NONE, NULL, NULL, CONTAINER_FULL_TOKEN, FALSE, "ASIAECS1", NULL },
+  { "container endpoint without a token", FILES_NONE, NULL, NULL, CONTAINER_FULL_NO_TOKEN, FALSE, "ASIAECS1", NULL },
+  { "container endpoint refuses a missing token", FILES_NONE, NULL, NULL, CONTAINER_FULL_MISSING_TOKEN, FALSE, NULL, "401" },
+  { "files without default fall through to the container", FILES_OTHER_ONLY, NULL, NULL, CONTAINER_FULL_TOKEN_FILE, FALSE, "ASIAECS1", NULL },
+  { "a default profile comes before the container", FILES_DEFAULT, NULL, NULL, CONTAINER_FULL_TOKEN_FILE, FALSE, "AKIDDEFAULT", NULL },
+  { "ec2: no files, instance metadata", FILES_NONE, NULL, NULL, CONTAINER_NONE, TRUE, "ASIAIMDS", NULL },
+  { "ec2: files without default, instance metadata", FILES_OTHER_ONLY, NULL, NULL, CONTAINER_NONE, TRUE, "ASIAIMDS", NULL },
+  { "the container comes before instance metadata", FILES_NONE, NULL, NULL, CONTAINER_FULL_TOKEN_FILE, TRUE, "ASIAECS1", NULL },
+  { "AWS_PROFILE names a profile that exists", FILES_OTHER_ONLY, "other", NULL, CONTAINER_FULL_TOKEN_FILE, FALSE, "AKIDOTHER", NULL },
+  { "AWS_PROFILE names a missing profile", FILES_OTHER_ONLY, "missing", NULL, CONTAINER_FULL_TOKEN_FILE, TRUE, NULL, "AWS profile 'missing' is not in" },
+  { "AWS_PROFILE names a profile, no files at all", FILES_NONE, "missing", NULL, CONTAINER_FULL_TOKEN_FILE, FALSE, NULL, "AWS profile 'missing' is not in" },
+  { "--profile names a missing profile", FILES_DEFAULT, NULL, "missing", CONTAINER_NONE, FALSE, NULL, "AWS profile 'missing' is not in" },
+  { "--profile wins over AWS_PROFILE", FILES_OTHER_ONLY, "missing", "other", CONTAINER_NONE, FALSE, "AKIDOTHER", NULL },
+  { "nothing anywhere", FILES_NONE, NULL, NULL, CONTAINER_NONE, FALSE, NULL, "no AWS credentials found" },
+  { "files without default and nothing else", FILES_OTHER_ONLY, NULL, NULL, CONTAINER_NONE, FALSE, NULL, "no AWS credentials found" },
+};
+
+static void
+chain_ecs_handler (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  gboolean want_token = GPOINTER_TO_INT (user_data);
+  const gchar *auth = g_hash_table_lookup (request->headers, "authorization");
+
+  if (g_str_has_prefix (request->path, "/latest/"))
+    {
+      imds_handler (request, reply, NULL);
+      return;
+    }
+  if (want_token && g_strcmp0 (auth, "Bearer ecs-token") != 0)
+    {
+      reply->status = 401;
+      reply->body = "no";
+      return;
+    }
+  reply->status = 200;
+  reply->body = "{\"AccessKeyId\":\"ASIAECS1\",\"SecretAccessKey\":\"ecssecret\",\"Token\":\"ecstoken\","
+                "\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+}
+
+START_TEST (test_chain_as_configured)
+{
+  const ChainCase *c = &chain_cases[_i];
+  gboolean want_token = c->container != CONTAINER_FULL_NO_TOKEN;
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  g_autofree gchar *url = g_strconcat (fdnix_test_httpd_get_url (server), "/v2/credentials/task", NULL);
+  g_autofree gchar *token_file = g_build_filename (home, "token", NULL);
+  g_autoptr(FdnixConfig) config = fdnix_config_new ();
+  g_autoptr(FdnixAwsCredentialsProvider) chain = NULL;
+  g_autoptr(FdnixAwsCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fdnix_test_httpd_set_handler (server, chain_ecs_handler, GINT_TO_POINTER (want_token));
+  if (c->files == FILES_DEFAULT)
+    write_home ("credentials", "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n"
+                               "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = s2\n");
+  else if (c->files == FILES_OTHER_ONLY)
+    {
+      write_home ("credentials", "[other]\naws_access_key_id = AKIDOTHER\naws_secret_access_key = s2\n");
+      write_home ("config", "[profile other]\nregion = eu-west-1\n");
+    }
+  if (c->aws_profile != NULL)
+    g_setenv ("AWS_PROFILE", c->aws_profile, TRUE);
+  if (c->container != CONTAINER_NONE)
+    g_setenv ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, TRUE);
+  if (c->container == CONTAINER_FULL_TOKEN_FILE)
+    {
+      ck_assert (g_file_set_contents (token_file, "Bearer ecs-token\n", -1, NULL));
+      g_setenv ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token_file, TRUE);
+    }
+  else if (c->container == CONTAINER_FULL_TOKEN)
+    g_setenv ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer ecs-token", TRUE);
+  if (c->imds)
+    {
+      g_setenv ("AWS_EC2_METADATA_DISABLED", "false", TRUE);
+      g_setenv ("AWS_EC2_METADATA_SERVICE_ENDPOINT", fdnix_test_httpd_get_url (server), TRUE);
+    }
+
+  fdnix_config_register (config, fdnix_aws_settings);
+  ck_assert (fdnix_config_load_env (config, NULL));
+  if (c->cli_profile != NULL)
+    ck_assert (fdnix_config_set (config, "aws.profile", c->cli_profile, FDNIX_SOURCE_CLI, NULL));
+  chain = fdnix_aws_credentials_provider_new_for_config (config);
+  credentials = fdnix_aws_credentials_provider_get (chain, &error);
+  if (c->key_id != NULL)
+    {
+      ck_assert_msg (credentials != NULL, "%s: %s", c->name, error != NULL ? error->message : "");
+      ck_assert_str_eq (credentials->access_key_id, c->key_id);
+    }
+  else
+    {
+      ck_assert_msg (credentials == NULL, "%s: got %s", c->name,
+                     credentials != NULL ? credentials->access_key_id : "");
+      ck_assert_msg (strstr (error->message, c->message) != NULL, "%s: %s", c->name, error->message);
+      ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_AUTH));
+    }
+}
+END_TEST
+
 static FdnixConfig *
 aws_config (void)
 {
@@ -396,6 +527,7 @@ credentials_suite (void)
   tcase_add_test (tc, test_credential_process);
   tcase_add_test (tc, test_container_endpoint);
   tcase_add_test (tc, test_imds);
+  tcase_add_loop_test (tc, test_chain_as_configured, 0, G_N_ELEMENTS (chain_cases));
   tcase_add_test (tc, test_region);
   tcase_add_test (tc, test_endpoint);
   suite_add_tcase (s, tc);

@@ -1,4 +1,12 @@
 # tests/metadata.mk: fdnix-metadata end to end (real nix-env, CLI, man pages).
+if HAVE_CHECK
+check_PROGRAMS += tests/check-metadata-run
+tests_check_metadata_run_SOURCES = tests/check-metadata-run.c
+tests_check_metadata_run_CFLAGS = $(TEST_CFLAGS)
+tests_check_metadata_run_LDADD = $(TEST_LDADD)
+TESTS += tests/check-metadata-run
+endif
+
 TESTS += \
 	tests/test-metadata-channel.sh \
 	tests/test-metadata-cli.sh \

@@ -1,13 +1,16 @@
 # tests/search.mk: search tests (see tests/local.mk)
 if HAVE_CHECK
-check_PROGRAMS += tests/check-search-rank tests/check-search-load
+check_PROGRAMS += tests/check-search-rank tests/check-search-load tests/check-search-run
 tests_check_search_rank_SOURCES = tests/check-search-rank.c
 tests_check_search_rank_CFLAGS = $(TEST_CFLAGS)
 tests_check_search_rank_LDADD = $(TEST_LDADD)
 tests_check_search_load_SOURCES = tests/check-search-load.c
 tests_check_search_load_CFLAGS = $(TEST_CFLAGS)
 tests_check_search_load_LDADD = $(TEST_LDADD)
-TESTS += tests/check-search-rank tests/check-search-load
+tests_check_search_run_SOURCES = tests/check-search-run.c
+tests_check_search_run_CFLAGS = $(TEST_CFLAGS)
+tests_check_search_run_LDADD = $(TEST_LDADD)
+TESTS += tests/check-search-rank tests/check-search-load tests/check-search-run
 endif
 
 SEARCH_SHELL_TESTS = \
@@ -19,6 +22,7 @@ EXTRA_DIST += \
 	$(SEARCH_SHELL_TESTS) \
 	bench/search.sh \
 	bench/relevance/README \
+	bench/relevance/check-queries.py \
 	bench/relevance/queries.tsv \
 	bench/relevance/score.py \
 	bench/relevance/relevance.sh \

@@ -117,6 +117,25 @@ fdnix_aws_response_get_header (FdnixAwsResponse *response, const gchar *name)
   return NULL;
 }
 
+/**
+ * fdnix_aws_credentials_provider_new_for_config:
+ * @config: (nullable): configuration with fdnix_aws_settings, for the profile
+ *
+ * The chain as a program builds it from its configuration: a profile is
+ * passed on only when one was named (fdnix_aws_profile_get_chosen()), so
+ * that without one a missing "default" falls through to the container
+ * endpoint and instance metadata, as in the AWS SDKs.
+ *
+ * Returns: (transfer full): a new provider chain
+ */
+FdnixAwsCredentialsProvider *
+fdnix_aws_credentials_provider_new_for_config (FdnixConfig *config)
+{
+  g_autofree gchar *profile = fdnix_aws_profile_get_chosen (config);
+
+  return fdnix_aws_credentials_provider_new_chain (profile);
+}
+
 static G_LOCK_DEFINE (default_provider);
 static FdnixAwsCredentialsProvider *default_provider;
 
@@ -134,12 +153,7 @@ fdnix_aws_credentials_provider_get_default (FdnixConfig *config)
 
   G_LOCK (default_provider);
   if (default_provider == NULL)
-    {
-      /* NULL unless a profile was named, so that a missing "default"
-       * falls through to the container endpoint and IMDS. */
-      g_autofree gchar *profile = fdnix_aws_profile_get_chosen (config);
-      default_provider = fdnix_aws_credentials_provider_new_chain (profile);
-    }
+    default_provider = fdnix_aws_credentials_provider_new_for_config (config);
   provider = fdnix_aws_credentials_provider_ref (default_provider);
   G_UNLOCK (default_provider);
   return provider;

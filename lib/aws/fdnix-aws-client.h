@@ -89,6 +89,7 @@ const gchar      *fdnix_aws_client_get_endpoint (FdnixAwsClient              *se
 const gchar      *fdnix_aws_client_get_region   (FdnixAwsClient              *self);
 const FdnixAwsService *fdnix_aws_client_get_service (FdnixAwsClient          *self);
 guint             fdnix_aws_client_get_in_flight (FdnixAwsClient             *self);
+FdnixAwsCredentialsProvider *fdnix_aws_credentials_provider_new_for_config (FdnixConfig *config);
 FdnixAwsCredentialsProvider *fdnix_aws_credentials_provider_get_default (FdnixConfig *config);
 
 void              fdnix_aws_response_free       (FdnixAwsResponse            *response);

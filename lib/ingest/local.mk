@@ -5,6 +5,7 @@
 libfdnix_la_SOURCES += \
 	lib/ingest/fdnix-channel.c lib/ingest/fdnix-channel.h \
 	lib/ingest/fdnix-decoder.c lib/ingest/fdnix-decoder.h \
+	lib/ingest/fdnix-metadata-run.c lib/ingest/fdnix-metadata-run.h \
 	lib/ingest/fdnix-json-stream.c lib/ingest/fdnix-json-stream.h \
 	lib/ingest/fdnix-nix-env.c lib/ingest/fdnix-nix-env.h \
 	lib/ingest/fdnix-normalize.c lib/ingest/fdnix-normalize.h \

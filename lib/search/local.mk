@@ -3,6 +3,7 @@ libfdnix_la_SOURCES += \
 	lib/search/fdnix-search-index.c lib/search/fdnix-search-index.h \
 	lib/search/fdnix-search-load.c lib/search/fdnix-search-load.h \
 	lib/search/fdnix-search-output.c lib/search/fdnix-search-output.h \
+	lib/search/fdnix-search-run.c lib/search/fdnix-search-run.h \
 	lib/search/fdnix-search-rank.c lib/search/fdnix-search-rank.h \
 	lib/search/fdnix-searcher.c lib/search/fdnix-searcher.h \
 	$(NULL)
