@@ -69,7 +69,7 @@ START_TEST (test_redact)
 }
 END_TEST
 
-/* The error line itself goes through the redactor. */
+/* The error line itself goes through the redactor, and stays one line. */
 START_TEST (test_error_line)
 {
   g_autofree gchar *path = g_build_filename (g_get_tmp_dir (), "fdnix-check-log-XXXXXX", NULL);
@@ -81,13 +81,16 @@ START_TEST (test_error_line)
   fdnix_log_set_stream (file);
   fdnix_log_add_secret (SESSION_TOKEN);
   fdnix_log_error_line ("S3 GetObject: AccessDenied: token IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2F%2F%2F%2F%2F%2F%2FwEaCXVzLWVhc3QtMSJHMEUCIQD%2Btest%2Ftoken%3D%3D "
-                        "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+                        "Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+                        "\nwarning: a second line from a subprocess");
   fdnix_log_set_stream (NULL);
   fclose (file);
   ck_assert (g_file_get_contents (path, &contents, NULL, NULL));
   g_unlink (path);
   ck_assert_msg (strstr (contents, "%2Btest") == NULL && strstr (contents, "0123456789abcdef") == NULL, "%s", contents);
   ck_assert_msg (strstr (contents, "\"level\":\"error\"") != NULL, "%s", contents);
+  /* one line: the only line break is the one that ends it */
+  ck_assert_msg (strchr (contents, '\n') == contents + strlen (contents) - 1, "%s", contents);
 }
 END_TEST
 

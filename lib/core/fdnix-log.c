@@ -424,12 +424,16 @@ fdnix_log_parse_format (const gchar *text, FdnixLogFormat *out_format, GError **
  * @message: what failed, naming what and where
  *
  * Writes the single "error:" line of a failed run, in the current format,
- * whatever the verbosity.
+ * whatever the verbosity: redacted, and with line breaks (a subprocess's
+ * stderr, a server's message) turned into spaces.
  */
 void
 fdnix_log_error_line (const gchar *message)
 {
   g_autofree gchar *clean = fdnix_log_redact (message);
+
+  /* One line, whatever a tool or a server put in the message. */
+  g_strdelimit (clean, "\r\n", ' ');
 
   g_mutex_lock (&log_mutex);
   if (fdnix_log_is_json ())
