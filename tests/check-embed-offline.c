@@ -403,7 +403,7 @@ START_TEST (test_pool_gives_up)
   fdnix_embed_pool_submit (pool, job_of (1, 1));
   job = fdnix_embed_pool_next (pool);
   ck_assert (g_error_matches (job->error, FDNIX_ERROR, FDNIX_ERROR_THROTTLED));
-  ck_assert_msg (strstr (job->error->message, "giving up after 5 attempts") != NULL, "%s", job->error->message);
+  ck_assert_msg (strstr (job->error->message, "gave up after 5 attempts") != NULL, "%s", job->error->message);
   ck_assert_uint_eq (fake->calls, 5);
 }
 END_TEST

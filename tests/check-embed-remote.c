@@ -7,6 +7,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "aws/fdnix-aws-error.h"
 #include "core/fdnix-error.h"
 #include "embed/fdnix-embedder-bedrock.h"
 #include "embed/fdnix-embedder-openai.h"
@@ -227,6 +228,9 @@ static const struct {
   { "{\"Message\":\"Capitalised\"}", "Capitalised" },
   { "{\"detail\":\"Not Found\"}", "Not Found" },
   { "Bad Gateway", NULL },
+  /* a server's words are cleaned for one line */
+  { "{\"error\":{\"message\":\"line one\\nline two\\t \"}}", "line one line two" },
+  { "{\"error\":[{\"message\":\"not where messages are\"}]}", NULL },
 };
 
 START_TEST (test_openai_errors)
@@ -234,6 +238,40 @@ START_TEST (test_openai_errors)
   g_autofree gchar *message = fdnix_openai_error_message (openai_errors[_i].body, strlen (openai_errors[_i].body));
 
   ck_assert_pstr_eq (message, openai_errors[_i].message);
+}
+END_TEST
+
+/* An error body nested 200,000 deep (json-glib would recurse once per
+ * level and overflow the stack) is refused, by the OpenAI and the AWS
+ * readers alike; a long message is cut for the error line. */
+START_TEST (test_hostile_error_bodies)
+{
+  const gsize depth = 200000;
+  g_autoptr(GString) deep = g_string_new ("{\"message\":\"x\",\"error\":{\"message\":");
+  g_autofree gchar *long_message = NULL;
+  g_autofree gchar *long_body = NULL;
+  g_autofree gchar *message = NULL;
+  g_autofree gchar *code = NULL;
+  g_autofree gchar *aws_message = NULL;
+
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (deep, '[');
+  for (gsize i = 0; i < depth; i++)
+    g_string_append_c (deep, ']');
+  g_string_append (deep, "}}");
+  ck_assert_ptr_null (fdnix_openai_error_message (deep->str, deep->len));
+  fdnix_aws_error_parse (500, NULL, deep->str, deep->len, &code, &aws_message);
+  ck_assert_str_eq (code, "HTTP 500");
+
+  long_message = g_strnfill (5000, 'm');
+  long_body = g_strdup_printf ("{\"error\":{\"message\":\"%s\"}}", long_message);
+  message = fdnix_openai_error_message (long_body, strlen (long_body));
+  ck_assert_uint_le (strlen (message), 300 + 3);
+  ck_assert (g_str_has_suffix (message, "..."));
+  g_clear_pointer (&code, g_free);
+  g_clear_pointer (&aws_message, g_free);
+  fdnix_aws_error_parse (400, NULL, long_body + 9, strlen (long_body) - 10, &code, &aws_message);
+  ck_assert_uint_le (strlen (aws_message), 300 + 3);
 }
 END_TEST
 
@@ -288,6 +326,7 @@ embed_remote_suite (void)
   tcase_add_test (tc, test_openai_responses);
   tcase_add_loop_test (tc, test_openai_errors, 0, G_N_ELEMENTS (openai_errors));
   tcase_add_test (tc, test_s3_list);
+  tcase_add_test (tc, test_hostile_error_bodies);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -340,6 +340,76 @@ START_TEST (test_http_max_body)
 }
 END_TEST
 
+/* An error body is cut at 64 KiB while it arrives, and the answer still
+ * counts as one (status and the start of the message are what matter);
+ * a 2xx body over the request's cap is an error. */
+START_TEST (test_http_error_body_cut)
+{
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  g_autoptr(FdnixHttpClient) client = fdnix_http_client_new (NULL);
+  g_autoptr(FdnixHttpRequest) request = request_for (server, "GET", "/");
+  g_autoptr(FdnixHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  /* 10 MB of error body */
+  FdnixTestReply huge = { 500, NULL, "0123456789", 0, FALSE, 1000000 };
+  gsize length = 0;
+
+  fdnix_test_httpd_push (server, &huge);
+  ck_assert_msg (fdnix_http_client_send (client, request, &response, &error), "%s",
+                 error != NULL ? error->message : "");
+  ck_assert_uint_eq (response->status, 500);
+  fdnix_http_response_get_text (response, &length);
+  ck_assert_uint_eq (length, 64 * 1024);
+  ck_assert (!fdnix_http_response_check (response, "op", &error));
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_SERVER));
+  ck_assert_msg (g_str_has_prefix (error->message, "op: HTTP 500: 0123456789"), "%s", error->message);
+}
+END_TEST
+
+static const struct {
+  const gchar *url;
+  const gchar *shown;
+} url_cases[] = {
+  { "https://h.example/a/b", "https://h.example/a/b" },
+  { "https://user:pa55@h.example:8443/v1/embeddings?key=k", "https://h.example:8443/v1/embeddings" },
+  { "http://token@127.0.0.1:9/x#frag", "http://127.0.0.1:9/x" },
+  { "https://h.example?X-Amz-Signature=abc", "https://h.example" },
+  { "https://h.example/p@q/r", "https://h.example/p@q/r" },
+};
+
+/* URLs in messages: no user information, no query, no fragment. */
+START_TEST (test_http_url_describe)
+{
+  g_autofree gchar *shown = fdnix_http_url_describe (url_cases[_i].url);
+
+  ck_assert_str_eq (shown, url_cases[_i].shown);
+}
+END_TEST
+
+static const struct {
+  const gchar *text;
+  const gchar *message;
+} message_cases[] = {
+  { "  plain  ", "plain" },
+  { "line\r\nbreaks\tand\x01" "controls", "line  breaks and controls" },
+  { "bad \xff utf-8", "bad \xef\xbf\xbd utf-8" },
+  { "", NULL },
+  { " \n ", NULL },
+};
+
+/* A server's words, made fit for one error line. */
+START_TEST (test_http_server_message)
+{
+  g_autofree gchar *message = fdnix_http_server_message (message_cases[_i].text, -1);
+  g_autofree gchar *long_text = g_strnfill (100000, 'z');
+  g_autofree gchar *cut = fdnix_http_server_message (long_text, -1);
+
+  ck_assert_pstr_eq (message, message_cases[_i].message);
+  ck_assert_uint_eq (g_utf8_strlen (cut, -1), FDNIX_HTTP_MAX_MESSAGE + 3);
+  ck_assert (g_str_has_suffix (cut, "..."));
+}
+END_TEST
+
 typedef struct {
   GString *order;
   gchar    tag;
@@ -411,6 +481,9 @@ http_suite (void)
   tcase_add_loop_test (tc, test_curl_errors, 0, G_N_ELEMENTS (curl_cases));
   tcase_add_test (tc, test_http_transport_errors);
   tcase_add_test (tc, test_http_max_body);
+  tcase_add_test (tc, test_http_error_body_cut);
+  tcase_add_loop_test (tc, test_http_url_describe, 0, G_N_ELEMENTS (url_cases));
+  tcase_add_loop_test (tc, test_http_server_message, 0, G_N_ELEMENTS (message_cases));
   tcase_add_test (tc, test_http_timers);
   tcase_add_test (tc, test_http_retry_after);
   suite_add_tcase (s, tc);

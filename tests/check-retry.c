@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-summary.h"
 #include "net/fdnix-retry.h"
@@ -232,6 +233,122 @@ START_TEST (test_retry_streamed)
 }
 END_TEST
 
+/* A request that keeps timing out is given up after max-timeouts
+ * attempts, however many attempts are allowed. */
+START_TEST (test_retry_max_timeouts)
+{
+  FdnixRetryOptions o = quick_options ();
+  g_autoptr(FdnixRetryPolicy) policy = NULL;
+  FdnixRetryState state;
+  guint delay, attempts = 0;
+
+  o.max_attempts = 15;
+  o.max_timeouts = 3;
+  policy = fdnix_retry_policy_new (&o, "test");
+  fdnix_retry_state_init (&state, policy, "GET slow");
+  for (;;)
+    {
+      g_autoptr(GError) error = g_error_new_literal (FDNIX_ERROR, FDNIX_ERROR_TIMEOUT, "Operation timed out");
+
+      attempts++;
+      if (!fdnix_retry_state_next (&state, &error, -1, &delay))
+        {
+          ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_TIMEOUT));
+          ck_assert_msg (g_str_has_prefix (error->message, "GET slow: gave up after 3 timed-out attempts"),
+                         "%s", error->message);
+          break;
+        }
+    }
+  ck_assert_uint_eq (attempts, 3);
+  fdnix_retry_state_clear (&state);
+}
+END_TEST
+
+/* Nothing listens: given up after FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS,
+ * not after max-attempts. */
+START_TEST (test_retry_first_contact)
+{
+  g_autoptr(FdnixHttpClient) client = fdnix_http_client_new (NULL);
+  FdnixRetryOptions o = quick_options ();
+  g_autoptr(FdnixRetryPolicy) policy = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, 0, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree gchar *url = NULL;
+  g_autoptr(FdnixHttpRequest) request = NULL;
+  g_autoptr(FdnixHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* a port bound but never listened on refuses connections */
+  ck_assert (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/x", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  o.max_attempts = 15;
+  policy = fdnix_retry_policy_new (&o, "test");
+  request = fdnix_http_request_new ("GET", url);
+  ck_assert (!fdnix_retry_http_send (policy, client, request, "download x", &response, &error));
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_NETWORK));
+  ck_assert_msg (strstr (error->message, "cannot reach the server (3 attempts") != NULL, "%s", error->message);
+  ck_assert_uint_eq (fdnix_retry_policy_get_tokens (policy), o.quota - 2 * o.retry_cost);
+}
+END_TEST
+
+/* Retry-After: 3600 waits max-retry-after, not an hour. */
+START_TEST (test_retry_after_capped)
+{
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  g_autoptr(FdnixHttpClient) client = fdnix_http_client_new (NULL);
+  FdnixRetryOptions o = quick_options ();
+  g_autoptr(FdnixRetryPolicy) policy = NULL;
+  g_autofree gchar *url = g_strconcat (fdnix_test_httpd_get_url (server), "/x", NULL);
+  g_autoptr(FdnixHttpRequest) request = fdnix_http_request_new ("GET", url);
+  g_autoptr(FdnixHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  FdnixTestReply later = { 429, "Retry-After: 3600\r\n", "later", 0, FALSE, 0 };
+  FdnixTestReply ok = { 200, NULL, "ok", 0, FALSE, 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  o.max_retry_after_ms = 300;
+  policy = fdnix_retry_policy_new (&o, "test");
+  fdnix_test_httpd_push (server, &later);
+  fdnix_test_httpd_push (server, &ok);
+  ck_assert_msg (fdnix_retry_http_send (policy, client, request, "get x", &response, &error), "%s",
+                 error != NULL ? error->message : "");
+  ck_assert_int_ge (g_get_monotonic_time () - start, 300 * 1000);
+  ck_assert_int_lt (g_get_monotonic_time () - start, 5 * G_USEC_PER_SEC);
+}
+END_TEST
+
+static gpointer
+cancel_soon (gpointer data)
+{
+  g_usleep (200 * 1000);
+  fdnix_cancel_request ();
+  return NULL;
+}
+
+/* fdnix_cancel_sleep() sleeps its time, and a stop request ends it at once
+ * (in every thread waiting). */
+START_TEST (test_cancel_sleep)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  GThread *thread;
+
+  ck_assert (fdnix_cancel_sleep (100, &error));
+  ck_assert_int_ge (g_get_monotonic_time () - start, 100 * 1000);
+  start = g_get_monotonic_time ();
+  thread = g_thread_new ("cancel", cancel_soon, NULL);
+  ck_assert (!fdnix_cancel_sleep (3600 * 1000, &error));
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED));
+  ck_assert_int_lt (g_get_monotonic_time () - start, 2 * G_USEC_PER_SEC);
+  g_thread_join (thread);
+  g_clear_error (&error);
+  ck_assert (!fdnix_cancel_sleep (3600 * 1000, &error));
+}
+END_TEST
+
 static Suite *
 retry_suite (void)
 {
@@ -244,6 +361,12 @@ retry_suite (void)
   tcase_add_test (tc, test_retry_budget);
   tcase_add_test (tc, test_retry_http_send);
   tcase_add_test (tc, test_retry_streamed);
+  tcase_add_test (tc, test_retry_max_timeouts);
+  tcase_add_test (tc, test_retry_first_contact);
+  tcase_add_test (tc, test_retry_after_capped);
+  /* last: a stop request cannot be taken back (each test runs in its own
+   * process under check's fork mode, but not when CK_FORK=no) */
+  tcase_add_test (tc, test_cancel_sleep);
   suite_add_tcase (s, tc);
   return s;
 }

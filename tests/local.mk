@@ -31,6 +31,12 @@ tests_check_json_untrusted_SOURCES = tests/check-json-untrusted.c tests/fdnix-te
 tests_check_json_untrusted_CFLAGS = $(TEST_CFLAGS)
 tests_check_json_untrusted_LDADD = $(TEST_LDADD)
 TESTS += tests/check-json-untrusted
+
+check_PROGRAMS += tests/check-log
+tests_check_log_SOURCES = tests/check-log.c tests/fdnix-test.h
+tests_check_log_CFLAGS = $(TEST_CFLAGS)
+tests_check_log_LDADD = $(TEST_LDADD)
+TESTS += tests/check-log
 endif
 
 include tests/ingest.mk
@@ -41,6 +47,7 @@ include tests/embed.mk
 include tests/search.mk
 include tests/packaging.mk
 include tests/deploy.mk
+include tests/hostile.mk
 
 EXTRA_DIST += \
 	tests/fdnix-test.h \

@@ -83,7 +83,7 @@ printf '[embed]\nmax-attempts=3\n' >"$TEST_TMP/retry.conf"
 fdnix-embed --config "$TEST_TMP/retry.conf" --concurrency 1 --dimension 256 --log-format=text 2>"$TEST_TMP/fail.log"
 status=$?
 check "[ $status -eq 1 ]" "failing service: exit $status"
-grep -q "error: .*giving up after 3 attempts.*InternalServerException" "$TEST_TMP/fail.log" \
+grep -q "error: .*gave up after 3 attempts.*InternalServerException" "$TEST_TMP/fail.log" \
   || fail "failing service: $(grep error "$TEST_TMP/fail.log")"
 check "[ \"\$(stats | jq .requests)\" -eq 3 ]" "failing service: more than 3 attempts ($(stats))"
 check "[ \"\$(sha256sum <'$FDNIX_DATA_DIR/vector-index/index.json.gz')\" = '$index_before' ]" \

@@ -11,11 +11,6 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-summary.h"
 
-/* Until an endpoint has answered once, a connection failure is more likely
- * a wrong URL or a dead server than a passing glitch: give up after this
- * many attempts instead of waiting out the whole retry policy. */
-#define FIRST_CONTACT_ATTEMPTS 3
-
 struct _FdnixAwsClient {
   const FdnixAwsService       *service;
   gchar                       *region;
@@ -45,6 +40,7 @@ typedef struct {
   gboolean          check_crc32;
   GStrv             accept_errors;
   guint             flags;
+  gsize             max_body;
   gchar            *what;           /* "DynamoDB BatchWriteItem" */
   FdnixRetryState   retry;
   gboolean          skew_retried;
@@ -426,7 +422,7 @@ on_http_done (FdnixHttpClient *http, FdnixHttpRequest *request, FdnixHttpRespons
           finish (call, NULL, g_steal_pointer (&error));
           return;
         }
-      if (!client->answered && call->retry.attempts + 1 >= FIRST_CONTACT_ATTEMPTS)
+      if (!client->answered && call->retry.attempts + 1 >= FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS)
         {
           g_prefix_error (&error, "%s: cannot reach %s (%u attempts; check the endpoint): ",
                           call->what, client->endpoint, call->retry.attempts + 1);
@@ -558,6 +554,7 @@ attempt (Call *call)
   if (signature.query != NULL && *signature.query != '\0')
     g_string_append_printf (url, "?%s", signature.query);
   request = fdnix_http_request_new (call->method, url->str);
+  request->max_body = call->max_body;
   fdnix_http_request_add_header (request, "Host", client->host);
   for (guint i = 0; i < call->headers->len; i++)
     {
@@ -603,6 +600,7 @@ fdnix_aws_client_submit (FdnixAwsClient *self, const FdnixAwsRequest *request,
   call->check_crc32 = request->check_crc32;
   call->accept_errors = g_strdupv ((gchar **) request->accept_errors);
   call->flags = request->flags;
+  call->max_body = request->max_body;
   call->what = g_strdup_printf ("%s %s", self->service->display_name, request->operation);
   call->done = done;
   call->user_data = user_data;

@@ -42,6 +42,7 @@ typedef struct {
   gboolean            check_crc32;    /* verify x-amz-crc32 (DynamoDB) */
   const gchar *const *accept_errors;  /* (nullable) error codes returned as a response */
   guint               flags;          /* extra FdnixSigv4Flags (e.g. UNSIGNED_PAYLOAD) */
+  gsize               max_body;       /* largest valid answer in bytes; 0: the HTTP client's */
 } FdnixAwsRequest;
 
 typedef struct {

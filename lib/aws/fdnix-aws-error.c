@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 
 #include "aws/fdnix-aws-error.h"
+#include "core/fdnix-json-untrusted.h"
+#include "net/fdnix-http.h"
 
 /* Codes the SDKs treat as throttling (botocore's standard mode list plus
  * DynamoDB's and S3's own). */
@@ -69,6 +71,11 @@ xml_element (const gchar *body, const gchar *name)
  * @length: bytes of @body
  * @out_code: (out) (transfer full): the error code, or "HTTP <status>"
  * @out_message: (out) (transfer full): the message, possibly empty
+ *
+ * Reads a JSON error (depth-checked: fdnix_json_parse_untrusted()) or an
+ * XML one (S3: a linear search for <Code> and <Message>, no recursion).
+ * The message is cut and cleaned for one error line
+ * (fdnix_http_server_message()).
  */
 void
 fdnix_aws_error_parse (guint status, const gchar *error_type_header, const gchar *body, gsize length,
@@ -81,11 +88,10 @@ fdnix_aws_error_parse (guint status, const gchar *error_type_header, const gchar
   g_strstrip (text);
   if (*text == '{')
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      if (json_parser_load_from_data (parser, text, -1, NULL) &&
-          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      /* An error body is untrusted: depth-checked before json-glib sees it. */
+      g_autoptr(JsonObject) o = fdnix_json_parse_untrusted_object (text, strlen (text), "error body", NULL);
+      if (o != NULL)
         {
-          JsonObject *o = json_node_get_object (json_parser_get_root (parser));
           const gchar *names[] = { "__type", "code", "Code" };
           const gchar *messages[] = { "message", "Message", "errorMessage" };
           for (gsize i = 0; i < G_N_ELEMENTS (names) && code == NULL; i++)
@@ -98,7 +104,7 @@ fdnix_aws_error_parse (guint status, const gchar *error_type_header, const gchar
             {
               const gchar *v = json_object_get_string_member_with_default (o, messages[i], NULL);
               if (v != NULL)
-                message = g_strdup (v);
+                message = fdnix_http_server_message (v, -1);
             }
         }
     }
@@ -107,7 +113,8 @@ fdnix_aws_error_parse (guint status, const gchar *error_type_header, const gchar
       g_autofree gchar *raw = xml_element (text, "Code");
       if (raw != NULL)
         code = bare_code (raw);
-      message = xml_element (text, "Message");
+      g_autofree gchar *raw_message = xml_element (text, "Message");
+      message = fdnix_http_server_message (raw_message, -1);
     }
   if (error_type_header != NULL && *error_type_header != '\0')
     {
@@ -120,7 +127,15 @@ fdnix_aws_error_parse (guint status, const gchar *error_type_header, const gchar
       g_free (code);
       code = g_strdup_printf ("HTTP %u", status);
       if (message == NULL && *text != '\0' && *text != '<' && *text != '{')
-        message = g_utf8_make_valid (text, MIN (strlen (text), 200));
+        message = fdnix_http_server_message (text, MIN (strlen (text), 200));
+    }
+  if (strlen (code) > 100)
+    {
+      /* a code is a short identifier; anything longer is noise */
+      g_autofree gchar *long_code = g_steal_pointer (&code);
+      code = fdnix_http_server_message (long_code, 100);
+      if (code == NULL)
+        code = g_strdup_printf ("HTTP %u", status);
     }
   *out_code = g_steal_pointer (&code);
   *out_message = message != NULL ? g_steal_pointer (&message) : g_strdup ("");

@@ -20,6 +20,14 @@ static gint         log_verbosity;
 static GPtrArray   *log_secrets;
 static FILE        *log_stream;
 
+static gint
+compare_length (gconstpointer a, gconstpointer b)
+{
+  gsize la = strlen (*(const gchar *const *) a), lb = strlen (*(const gchar *const *) b);
+
+  return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
 static FILE *
 stream (void)
 {
@@ -82,17 +90,65 @@ level_enabled (GLogLevelFlags level)
   return log_verbosity >= 2;
 }
 
+/* What a credential looks like wherever a server may echo it (an S3
+ * error quoting our request, a proxy's page, a presigned URL): the value
+ * after these names is masked whether or not it was registered. */
+static const gchar *const redact_patterns[] = {
+  /* SigV4 query and header parts: X-Amz-Signature=, Signature=<hex>,
+   * X-Amz-Credential=, Credential=AKID/..., X-Amz-Security-Token=,
+   * x-amz-security-token: ..., in a URL, a header or JSON */
+  "(?i)(\\b(?:X-Amz-Signature|Signature|X-Amz-Credential|Credential|X-Amz-Security-Token|"
+  "X-Amz-Session-Token|AWSAccessKeyId|Security-Token)[\"']?\\s*(?:=|:|%3D)\\s*[\"']?)"
+  "[^\\s&\"'<>,;]+",
+  /* Authorization header values, whatever the scheme */
+  "(?i)(\\bAuthorization[\"']?\\s*[:=]\\s*[\"']?(?:Bearer\\s+|Basic\\s+|Token\\s+|AWS\\s+)?)"
+  "[^\\s\"'<>,;&]+",
+  /* a bearer token quoted without its header name */
+  "(?i)(\\bBearer\\s+)[A-Za-z0-9._~+/=-]{16,}",
+  NULL
+};
+
+static GPtrArray *
+compiled_patterns (void)
+{
+  static gsize once;
+  static GPtrArray *patterns;
+
+  if (g_once_init_enter (&once))
+    {
+      GPtrArray *list = g_ptr_array_new ();
+
+      for (guint i = 0; redact_patterns[i] != NULL; i++)
+        {
+          GRegex *regex = g_regex_new (redact_patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
+          g_assert (regex != NULL);
+          g_ptr_array_add (list, regex);
+        }
+      patterns = list;
+      g_once_init_leave (&once, 1);
+    }
+  return patterns;
+}
+
 /**
  * fdnix_log_redact:
- * @text: a string that may contain a registered secret
+ * @text: a string that may contain a secret
  *
- * Returns: (transfer full): @text with every registered secret replaced by
- * "[REDACTED]".
+ * Masks every registered secret, in every encoding a server may echo it
+ * in (raw, URL-encoded with upper- or lower-case hex, JSON-escaped,
+ * base64), and whatever looks like a credential by its name: SigV4
+ * signatures, credentials and security tokens in URLs, headers or JSON,
+ * and Authorization header values (Bearer, Basic).  Every log line, the
+ * error line and the run summary pass through here.
+ *
+ * Returns: (transfer full): @text with each of those replaced by
+ *   "[REDACTED]".
  */
 gchar *
 fdnix_log_redact (const gchar *text)
 {
   g_autoptr(GString) out = NULL;
+  GPtrArray *patterns = compiled_patterns ();
 
   if (text == NULL)
     return NULL;
@@ -104,30 +160,93 @@ fdnix_log_redact (const gchar *text)
       g_string_replace (out, secret, "[REDACTED]", 0);
     }
   g_mutex_unlock (&log_mutex);
+  for (guint i = 0; i < patterns->len; i++)
+    {
+      g_autofree gchar *replaced = g_regex_replace (patterns->pdata[i], out->str, out->len, 0,
+                                                    "\\1[REDACTED]", 0, NULL);
+      if (replaced != NULL)
+        g_string_assign (out, replaced);
+    }
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Percent-encodes everything but RFC 3986's unreserved characters, as
+ * SigV4 and most URL builders do. */
+static gchar *
+url_encode (const gchar *secret, gboolean lower)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const guchar *p = (const guchar *) secret; *p != '\0'; p++)
+    if (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~')
+      g_string_append_c (out, *p);
+    else
+      g_string_append_printf (out, lower ? "%%%02x" : "%%%02X", *p);
+  return g_string_free (out, FALSE);
+}
+
+/* How a JSON writer may have escaped it ("/" as "\/", quotes, backslashes). */
+static gchar *
+json_escape (const gchar *secret, gboolean slash)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const gchar *p = secret; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\' || (slash && *p == '/'))
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+add_one (const gchar *variant)
+{
+  for (guint i = 0; i < log_secrets->len; i++)
+    if (g_str_equal (g_ptr_array_index (log_secrets, i), variant))
+      return;
+  g_ptr_array_add (log_secrets, g_strdup (variant));
 }
 
 /**
  * fdnix_log_add_secret:
  * @secret: (nullable): a credential, token or signature
  *
- * Registers @secret so that no later log line or error line shows it.
+ * Registers @secret so that no later log line or error line shows it, in
+ * any of the encodings fdnix_log_redact() knows.
  */
 void
 fdnix_log_add_secret (const gchar *secret)
 {
+  g_autofree gchar *upper = NULL;
+  g_autofree gchar *lower = NULL;
+  g_autofree gchar *json = NULL;
+  g_autofree gchar *json_slash = NULL;
+  g_autofree gchar *base64 = NULL;
+
   if (secret == NULL || strlen (secret) < MIN_SECRET_LENGTH)
     return;
+  upper = url_encode (secret, FALSE);
+  lower = url_encode (secret, TRUE);
+  json = json_escape (secret, FALSE);
+  json_slash = json_escape (secret, TRUE);
+  base64 = g_base64_encode ((const guchar *) secret, strlen (secret));
   g_mutex_lock (&log_mutex);
   if (log_secrets == NULL)
     log_secrets = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < log_secrets->len; i++)
-    if (g_str_equal (g_ptr_array_index (log_secrets, i), secret))
-      {
-        g_mutex_unlock (&log_mutex);
-        return;
-      }
-  g_ptr_array_add (log_secrets, g_strdup (secret));
+  add_one (secret);
+  add_one (upper);
+  add_one (lower);
+  add_one (json);
+  add_one (json_slash);
+  /* a base64 form ends in padding that depends on the length; what
+   * precedes the padding is what a longer encoding contains too */
+  g_strchomp (g_strdelimit (base64, "=", ' '));
+  if (strlen (base64) >= MIN_SECRET_LENGTH * 2)
+    add_one (base64);
+  /* longest first, so that a secret inside another is not masked half */
+  g_ptr_array_sort (log_secrets, compare_length);
   g_mutex_unlock (&log_mutex);
 }
 
@@ -305,12 +424,16 @@ fdnix_log_parse_format (const gchar *text, FdnixLogFormat *out_format, GError **
  * @message: what failed, naming what and where
  *
  * Writes the single "error:" line of a failed run, in the current format,
- * whatever the verbosity.
+ * whatever the verbosity: redacted, and with line breaks (a subprocess's
+ * stderr, a server's message) turned into spaces.
  */
 void
 fdnix_log_error_line (const gchar *message)
 {
   g_autofree gchar *clean = fdnix_log_redact (message);
+
+  /* One line, whatever a tool or a server put in the message. */
+  g_strdelimit (clean, "\r\n", ' ');
 
   g_mutex_lock (&log_mutex);
   if (fdnix_log_is_json ())

@@ -12,7 +12,7 @@ struct _FdnixEmbedPool {
   FdnixEmbedder         *embedder;
   FdnixEmbedPoolOptions  options;
   guint                  dimension;
-  gchar                 *retry_counter;  /* "retries.<service>" */
+  FdnixRetryPolicy      *retry;
   GThread              **threads;
   GAsyncQueue           *todo;
   GQueue                 submitted;      /* consumer side only: FIFO of jobs */
@@ -29,6 +29,7 @@ struct _FdnixEmbedPool {
   guint64                retries;
   gboolean               cap_reached;
   gboolean               stopping;       /* a job failed for good: send no more */
+  GError                *first_error;    /* why the pool stopped */
 };
 
 /**
@@ -43,6 +44,7 @@ fdnix_embed_pool_options_init (FdnixEmbedPoolOptions *options)
   options->max_attempts = 8;
   options->base_delay_ms = 200;
   options->max_delay_ms = 20000;
+  options->retry = NULL;
   options->input_type = FDNIX_INPUT_DOCUMENT;
 }
 
@@ -91,6 +93,21 @@ job_tokens (FdnixEmbedJob *job)
   return tokens;
 }
 
+/* Why a job that did not fail itself may not go on. */
+static void
+set_stopped_error (FdnixEmbedPool *self, GError **error)
+{
+  if (fdnix_cancel_check (error))
+    {
+      if (self->first_error != NULL)
+        /* CANCELLED: this job was not refused; the message says why others were */
+        g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED,
+                     "embedding stopped: %s", self->first_error->message);
+      else
+        g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED, "embedding stopped");
+    }
+}
+
 /* Waits for a slot under the adaptive limit; FALSE (with @error) when the
  * pool is stopping or a cap forbids this request. */
 static gboolean
@@ -103,8 +120,8 @@ acquire (FdnixEmbedPool *self, guint64 tokens, GError **error)
 
       if (self->stopping || fdnix_cancel_requested ())
         {
+          set_stopped_error (self, error);
           g_mutex_unlock (&self->lock);
-          g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED, "embedding stopped");
           return FALSE;
         }
       if ((self->options.max_requests > 0 && self->requests >= self->options.max_requests) ||
@@ -126,11 +143,11 @@ acquire (FdnixEmbedPool *self, guint64 tokens, GError **error)
         }
       if (self->in_flight < (guint) self->limit && now >= self->not_before_us)
         break;
-      if (now < self->not_before_us)
-        g_cond_wait_until (&self->changed, &self->lock, self->not_before_us);
-      else
-        /* wake up now and then: cancellation comes from a signal */
-        g_cond_wait_until (&self->changed, &self->lock, now + 200 * 1000);
+      /* Wake up now and then, even during a throttling pause: a stop
+       * signal cannot wake a condition variable. */
+      g_cond_wait_until (&self->changed, &self->lock,
+                         now < self->not_before_us ? MIN (now + 200 * 1000, self->not_before_us)
+                                                   : now + 200 * 1000);
     }
   self->in_flight++;
   self->requests++;  /* counted up front, so concurrent workers respect the cap */
@@ -139,22 +156,15 @@ acquire (FdnixEmbedPool *self, guint64 tokens, GError **error)
   return TRUE;
 }
 
-/* Full jitter: a uniform wait in [0, min(max, base × 2^attempt)]. */
-static guint
-backoff_ms (FdnixEmbedPool *self, guint attempt)
-{
-  guint64 ceiling = (guint64) self->options.base_delay_ms << MIN (attempt, 20);
+typedef enum { ATTEMPT_OK, ATTEMPT_FAILED, ATTEMPT_THROTTLED } Outcome;
 
-  ceiling = MIN (ceiling, self->options.max_delay_ms);
-  return (guint) g_random_int_range (0, (gint32) ceiling + 1);
-}
-
+/* @pause_ms: for a throttled attempt, how long everyone waits. */
 static void
-release (FdnixEmbedPool *self, const GError *error, guint attempt, guint retry_after_ms)
+release (FdnixEmbedPool *self, Outcome outcome, guint pause_ms)
 {
   g_mutex_lock (&self->lock);
   self->in_flight--;
-  if (error == NULL)
+  if (outcome == ATTEMPT_OK)
     {
       /* additive increase: one more slot after a limit's worth of successes */
       if (++self->successes >= (guint) self->limit && self->limit < self->options.concurrency)
@@ -163,17 +173,16 @@ release (FdnixEmbedPool *self, const GError *error, guint attempt, guint retry_a
           self->successes = 0;
         }
     }
-  else if (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_THROTTLED))
+  else if (outcome == ATTEMPT_THROTTLED)
     {
-      gint64 pause_us = (gint64) MAX (retry_after_ms, backoff_ms (self, attempt)) * 1000;
-
       /* multiplicative decrease, and a pause for everyone */
       self->limit = MAX (1.0, self->limit / 2);
       self->lowest_limit = MIN (self->lowest_limit, self->limit);
       self->successes = 0;
-      self->not_before_us = MAX (self->not_before_us, g_get_monotonic_time () + pause_us);
+      self->not_before_us = MAX (self->not_before_us,
+                                 g_get_monotonic_time () + (gint64) pause_ms * 1000);
       g_info ("throttled: %.0f request(s) in flight allowed, pausing %.1f s",
-              self->limit, pause_us / 1e6);
+              self->limit, pause_ms / 1e3);
     }
   g_cond_broadcast (&self->changed);
   g_mutex_unlock (&self->lock);
@@ -187,6 +196,11 @@ finish_job (FdnixEmbedPool *self, FdnixEmbedJob *job, GError *error)
   if (error != NULL)
     {
       g_clear_pointer (&job->vectors, g_free);
+      /* The first job to fail for a reason of its own says why the pool
+       * stopped; jobs refused because it stopped repeat that reason. */
+      if (self->first_error == NULL && !self->stopping &&
+          !g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED))
+        self->first_error = g_error_copy (error);
       self->stopping = TRUE;
     }
   job->done = TRUE;
@@ -199,12 +213,16 @@ run_job (FdnixEmbedPool *self, FdnixEmbedJob *job)
 {
   guint64 tokens = job_tokens (job);
   g_autoptr(GError) error = NULL;
+  FdnixRetryState state;
 
+  fdnix_retry_state_init (&state, self->retry, "embedding request");
   job->vectors = g_new0 (gfloat, (gsize) job->texts->len * self->dimension);
-  for (guint attempt = 0; ; attempt++)
+  for (;;)
     {
       FdnixEmbedCost cost = { 0 };
-      guint delay;
+      guint delay = 0;
+      gboolean throttled;
+      gboolean retry;
 
       g_clear_error (&error);
       if (!acquire (self, tokens, &error))
@@ -213,27 +231,35 @@ run_job (FdnixEmbedPool *self, FdnixEmbedJob *job)
       fdnix_embedder_embed (self->embedder, (const gchar * const *) job->texts->pdata,
                             job->texts->len, self->options.input_type, job->vectors,
                             &cost, &error);
-      release (self, error, attempt, cost.retry_after_ms);
       fdnix_count ("requests", cost.requests);
       if (error == NULL)
         {
+          release (self, ATTEMPT_OK, 0);
+          fdnix_retry_state_succeeded (&state);
           fdnix_count ("tokens", (gint64) cost.tokens);
           break;
         }
-      if (!fdnix_error_is_retryable (error) || attempt + 1 >= self->options.max_attempts)
+      throttled = g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_THROTTLED);
+      if (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED))
         {
-          if (fdnix_error_is_retryable (error))
-            g_prefix_error (&error, "giving up after %u attempts: ", attempt + 1);
+          release (self, ATTEMPT_FAILED, 0);
           break;
         }
-      delay = backoff_ms (self, attempt);
+      /* The policy caps the server's hint (max-retry-after) and the
+       * back-off, counts the retry and words the final error. */
+      retry = fdnix_retry_state_next (&state, &error,
+                                      cost.retry_after_ms > 0 ? (gint64) cost.retry_after_ms : -1,
+                                      &delay);
+      release (self, throttled ? ATTEMPT_THROTTLED : ATTEMPT_FAILED, delay);
+      if (!retry)
+        break;
       g_mutex_lock (&self->lock);
       self->retries++;
       g_mutex_unlock (&self->lock);
-      fdnix_count (self->retry_counter, 1);
-      g_debug ("retrying a batch of %u in %u ms: %s", job->texts->len, delay, error->message);
-      g_usleep ((gulong) delay * 1000);
+      if (!fdnix_cancel_sleep (delay, &error))
+        break;
     }
+  fdnix_retry_state_clear (&state);
   finish_job (self, job, g_steal_pointer (&error));
 }
 
@@ -258,7 +284,7 @@ worker (gpointer data)
 /**
  * fdnix_embed_pool_new:
  * @embedder: the embedder (a reference is kept)
- * @options: limits and retry policy
+ * @options: limits and retry policy (->retry is referenced)
  *
  * Returns: (transfer full): a running pool.
  */
@@ -272,7 +298,19 @@ fdnix_embed_pool_new (FdnixEmbedder *embedder, const FdnixEmbedPoolOptions *opti
   self->options.concurrency = MAX (1, options->concurrency);
   self->options.max_attempts = MAX (1, options->max_attempts);
   self->dimension = fdnix_embedder_get_dimension (embedder);
-  self->retry_counter = g_strdup_printf ("retries.%s", fdnix_embedder_get_service (embedder));
+  if (options->retry != NULL)
+    self->retry = fdnix_retry_policy_ref (options->retry);
+  else
+    {
+      FdnixRetryOptions retry;
+
+      fdnix_retry_options_init (&retry);
+      retry.max_attempts = self->options.max_attempts;
+      retry.base_delay_ms = options->base_delay_ms;
+      retry.throttle_base_delay_ms = options->base_delay_ms;
+      retry.max_backoff_ms = options->max_delay_ms;
+      self->retry = fdnix_retry_policy_new (&retry, fdnix_embedder_get_service (embedder));
+    }
   self->limit = self->lowest_limit = self->options.concurrency;
   self->todo = g_async_queue_new ();
   g_mutex_init (&self->lock);
@@ -447,7 +485,8 @@ fdnix_embed_pool_free (FdnixEmbedPool *self)
   g_async_queue_unref (self->todo);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->changed);
-  g_free (self->retry_counter);
+  fdnix_retry_policy_unref (self->retry);
+  g_clear_error (&self->first_error);
   g_object_unref (self->embedder);
   g_free (self);
 }

@@ -5,8 +5,14 @@
  * answer halves the number of requests allowed in flight and pauses
  * everyone for a backoff; each run of successes lets one more in again
  * (additive increase, multiplicative decrease, as TCP does).  Retryable
- * failures are retried with exponential backoff and full jitter up to a
- * cap; caps on requests and tokens per run stop the pool cleanly.
+ * failures are retried by a FdnixRetryPolicy (exponential back-off with
+ * full jitter, a server's Retry-After honoured up to max-retry-after, an
+ * attempt cap and a retry budget); caps on requests and tokens per run
+ * stop the pool cleanly.  Every wait ends at once on SIGTERM/SIGINT.
+ *
+ * When a job fails for good, the pool stops: jobs still waiting fail with
+ * that first cause in their message, so whichever job the caller looks at
+ * first says why.
  *
  * Results come back in submission order, so a run is deterministic
  * whatever the timing.
@@ -14,6 +20,7 @@
 #pragma once
 
 #include "embed/fdnix-embedder.h"
+#include "net/fdnix-retry.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +32,9 @@ typedef struct {
   guint          base_delay_ms;   /* first backoff */
   guint          max_delay_ms;    /* backoff ceiling */
   FdnixInputType input_type;
+  FdnixRetryPolicy *retry;        /* (nullable) (transfer none): the policy;
+                                   * NULL: [retry] defaults with the three
+                                   * fields above */
 } FdnixEmbedPoolOptions;
 
 typedef struct {

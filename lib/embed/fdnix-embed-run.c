@@ -142,6 +142,10 @@ fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *
   o.max_attempts = (guint) value;
   if (fdnix_config_lookup_setting (config, "sync.min-ratio") != NULL)
     fdnix_floor_from_config (config, &o.floor);
+  fdnix_retry_options_init (&o.retry);
+  if (!fdnix_retry_options_load (&o.retry, config, error))
+    return FALSE;
+  o.retry_set = TRUE;
   *out_options = o;
   return TRUE;
 }
@@ -150,6 +154,8 @@ static FdnixEmbedPool *
 new_pool (FdnixEmbedder *embedder, const FdnixEmbedRunOptions *options)
 {
   FdnixEmbedPoolOptions pool = { 0 };
+  FdnixRetryOptions retry;
+  g_autoptr(FdnixRetryPolicy) policy = NULL;
   gboolean local = g_strcmp0 (fdnix_embedder_get_service (embedder), "offline") == 0;
 
   fdnix_embed_pool_options_init (&pool);
@@ -158,6 +164,14 @@ new_pool (FdnixEmbedder *embedder, const FdnixEmbedRunOptions *options)
   pool.max_requests = options->max_requests;
   pool.max_tokens = options->max_tokens;
   pool.max_attempts = options->max_attempts;
+  /* [retry] paces the embedding requests too (its Retry-After cap above
+   * all); [embed] max-attempts counts their attempts */
+  fdnix_retry_options_init (&retry);
+  if (options->retry_set)
+    retry = options->retry;
+  retry.max_attempts = MAX (1, options->max_attempts);
+  policy = fdnix_retry_policy_new (&retry, fdnix_embedder_get_service (embedder));
+  pool.retry = policy;
   return fdnix_embed_pool_new (embedder, &pool);
 }
 

@@ -12,6 +12,7 @@
 #include "core/fdnix-floor.h"
 #include "embed/fdnix-embedder.h"
 #include "embed/fdnix-objects.h"
+#include "net/fdnix-retry.h"
 #include "store/fdnix-store.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,8 @@ typedef struct {
   guint64  max_tokens;        /* 0: no cap */
   guint    max_attempts;
   FdnixFloor floor;           /* all zero: no floor */
+  gboolean retry_set;         /* retry holds [retry]; FALSE: its defaults */
+  FdnixRetryOptions retry;    /* back-off, Retry-After cap, budget */
 } FdnixEmbedRunOptions;
 
 extern const FdnixSetting fdnix_embed_run_settings[];

@@ -301,6 +301,9 @@ bedrock_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
   request.path = self->path;
   request.headers = headers;
   request.body = payload;
+  /* No valid answer is larger (48 bytes a number at most, 64 KiB for the
+   * rest): a bigger one is refused while it arrives, not after. */
+  request.max_body = (gsize) n_texts * self->dimension * 48 + 64 * 1024;
   client = fdnix_client_stack_take (self->clients, error);
   if (client == NULL)
     return FALSE;

@@ -4,13 +4,22 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-json.h"
+#include "core/fdnix-json-untrusted.h"
 #include "core/fdnix-log.h"
 #include "embed/fdnix-client-stack.h"
 #include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-json-cursor.h"
 #include "net/fdnix-http.h"
+#include "net/fdnix-retry.h"
+
+/* Bytes a valid answer spends on one number at most ("-0.0123456789012345"
+ * plus separator and a pretty-printer's indentation), and on everything
+ * else (usage, model name, per-item keys): the cap on a response body. */
+#define BYTES_PER_NUMBER 48
+#define RESPONSE_SLACK (64 * 1024)
 
 const FdnixSetting fdnix_openai_settings[] = {
   { "openai.base-url", FDNIX_SETTING_STRING, NULL, "OPENAI_BASE_URL", "openai-url", 0, "URL",
@@ -31,6 +40,7 @@ const FdnixSetting fdnix_openai_settings[] = {
 struct _FdnixEmbedderOpenai {
   GObject            parent_instance;
   gchar             *url;
+  gchar             *shown_url;    /* for messages: no password, no query */
   gchar             *model_name;
   gchar             *model;        /* the vector space id */
   gchar             *authorization;
@@ -40,6 +50,8 @@ struct _FdnixEmbedderOpenai {
   guint              max_chars;
   FdnixHttpOptions   http_options;
   FdnixClientStack  *clients;
+  gint               answered;     /* the server has sent a response (atomic) */
+  gint               unreached;    /* connections failed before it did (atomic) */
 };
 
 static void fdnix_embedder_openai_iface_init (FdnixEmbedderInterface *iface);
@@ -213,33 +225,38 @@ fdnix_openai_parse_response (const gchar *body, gsize length, guint n_texts, gui
  * @body: an error response body
  * @length: its length
  *
- * Returns: (transfer full) (nullable): the server's message, if it gave one.
+ * Reads {"error":{"message":...}} (OpenAI, vLLM), {"error":"..."}
+ * (Ollama) and {"message"|"detail":...}, with the depth limit of
+ * fdnix_json_parse_untrusted().
+ *
+ * Returns: (transfer full) (nullable): the server's message, if it gave
+ *   one, fit for an error line (fdnix_http_server_message()).
  */
 gchar *
 fdnix_openai_error_message (const gchar *body, gsize length)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
+  JsonObject *where;
   JsonNode *error_node;
 
-  if (body == NULL || !json_parser_load_from_data (parser, body, length, NULL))
+  /* A server's error body is untrusted: nesting checked before parsing. */
+  if (body == NULL || length == 0)
     return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  object = fdnix_json_parse_untrusted_object (body, length, "error body", NULL);
+  if (object == NULL)
     return NULL;
-  object = json_node_get_object (root);
+  where = object;
   error_node = json_object_get_member (object, "error");
   if (error_node != NULL && JSON_NODE_HOLDS_OBJECT (error_node))
-    object = json_node_get_object (error_node);
+    where = json_node_get_object (error_node);
   else if (error_node != NULL && JSON_NODE_HOLDS_VALUE (error_node) &&
            json_node_get_value_type (error_node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (error_node));
+    return fdnix_http_server_message (json_node_get_string (error_node), -1);
   for (const gchar *const *name = (const gchar *const[]) { "message", "Message", "detail", NULL }; *name != NULL; name++)
     {
-      JsonNode *node = json_object_get_member (object, *name);
+      JsonNode *node = json_object_get_member (where, *name);
       if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        return g_strdup (json_node_get_string (node));
+        return fdnix_http_server_message (json_node_get_string (node), -1);
     }
   return NULL;
 }
@@ -268,6 +285,9 @@ request (FdnixEmbedderOpenai *self, const gchar * const *texts, guint n_texts, g
 
   fdnix_http_request_set_body_text (req, "application/json", body, -1);
   fdnix_http_request_set_header (req, "Accept", "application/json");
+  /* Nothing valid is larger; a bigger answer is refused as it arrives. */
+  req->max_body = (gsize) n_texts * (*inout_dimension > 0 ? *inout_dimension : FDNIX_OPENAI_MAX_DIMENSION) *
+                  BYTES_PER_NUMBER + RESPONSE_SLACK;
   if (self->authorization != NULL)
     fdnix_http_request_set_header (req, "Authorization", self->authorization);
   client = fdnix_client_stack_take (self->clients, error);
@@ -277,19 +297,54 @@ request (FdnixEmbedderOpenai *self, const gchar * const *texts, guint n_texts, g
   fdnix_client_stack_give (self->clients, client);
   out_cost->requests = 1;
   if (!ok)
-    return FALSE;
+    {
+      /* A server never reached is more likely a wrong URL than a glitch:
+       * after as many failed attempts as the HTTP layer allows a first
+       * contact, stop retrying (all requests in flight together). */
+      if (g_error_matches (*error, FDNIX_ERROR, FDNIX_ERROR_NETWORK) && !g_atomic_int_get (&self->answered) &&
+          g_atomic_int_add (&self->unreached, 1) + 1 >= FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS)
+        {
+          g_autoptr(GError) cause = g_steal_pointer (error);
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+                       "embeddings endpoint %s: cannot reach the server (%u attempts; check the URL): %s",
+                       self->shown_url, (guint) g_atomic_int_get (&self->unreached), cause->message);
+        }
+      return FALSE;
+    }
+  g_atomic_int_set (&self->answered, 1);
   text = fdnix_http_response_get_text (response, &length);
   if (response->status < 200 || response->status > 299)
     {
       g_autofree gchar *message = fdnix_openai_error_message (text, length);
+      g_autofree gchar *context = g_strdup_printf ("embeddings endpoint %s", self->shown_url);
       gint64 hint = fdnix_http_response_get_retry_after_ms (response);
 
+      if (message == NULL && length > 0)
+        message = fdnix_http_server_message (text, MIN (length, 200));
       out_cost->retry_after_ms = hint > 0 ? (guint) MIN (hint, G_MAXUINT) : 0;
-      fdnix_http_status_set_error (error, response->status, "embeddings endpoint", message);
+      fdnix_http_status_set_error (error, response->status, context, message);
       return FALSE;
     }
   if (!fdnix_openai_parse_response (text, length, n_texts, inout_dimension, out_vectors, &tokens, error))
-    return FALSE;
+    {
+      g_autofree gchar *message = fdnix_openai_error_message (text, length);
+      const gchar *type = fdnix_http_response_get_header (response, "content-type");
+
+      if (message != NULL)
+        {
+          /* An error dressed as a success (some proxies and servers do
+           * this when overloaded): the server's words, retried as a 5xx. */
+          g_clear_error (error);
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_SERVER,
+                       "embeddings endpoint %s: HTTP %u with an error instead of embeddings: %s",
+                       self->shown_url, response->status, message);
+        }
+      else
+        g_prefix_error (error, "embeddings endpoint %s: HTTP %u (%s, %" G_GSIZE_FORMAT " bytes) "
+                        "is not an embeddings answer: ", self->shown_url, response->status,
+                        type != NULL ? type : "no Content-Type", length);
+      return FALSE;
+    }
   if (tokens == 0)
     for (guint i = 0; i < n_texts; i++)
       tokens += fdnix_embed_estimate_tokens (texts[i]);
@@ -356,6 +411,7 @@ fdnix_embedder_openai_finalize (GObject *object)
 
   fdnix_client_stack_free (self->clients);
   g_free (self->url);
+  g_free (self->shown_url);
   g_free (self->model_name);
   g_free (self->model);
   g_free (self->authorization);
@@ -423,6 +479,7 @@ fdnix_embedder_openai_new (FdnixConfig *config, GError **error)
     return usage_error (error, config, "embed.dimension", "too large for this embedder");
   self->url = g_str_has_suffix (base, "/embeddings") ? g_strdup (base)
               : g_strconcat (base, g_str_has_suffix (base, "/") ? "" : "/", "embeddings", NULL);
+  self->shown_url = fdnix_http_url_describe (self->url);
   self->model_name = g_strdup (model);
   self->max_texts = (guint) fdnix_config_get_int (config, "openai.max-texts");
   self->max_chars = (guint) fdnix_config_get_int (config, "openai.max-chars");
@@ -438,24 +495,40 @@ fdnix_embedder_openai_new (FdnixConfig *config, GError **error)
       FdnixEmbedCost cost = { 0 };
       guint learned = 0;
 
-      /* a busy server may throttle this one too: a few tries */
-      for (guint attempt = 1; ; attempt++)
+      FdnixRetryOptions retry_options;
+      g_autoptr(FdnixRetryPolicy) policy = NULL;
+      FdnixRetryState state;
+
+      /* A busy server may throttle this one too: a few tries, paced and
+       * capped like every other retry, and cut short by a stop signal. */
+      fdnix_retry_options_init (&retry_options);
+      if (!fdnix_retry_options_load (&retry_options, config, error))
+        return NULL;
+      retry_options.max_attempts = MIN (retry_options.max_attempts, 5);
+      policy = fdnix_retry_policy_new (&retry_options, "openai");
+      fdnix_retry_state_init (&state, policy, "dimension probe");
+      for (;;)
         {
           g_autoptr(GError) local_error = NULL;
+          guint delay = 0;
 
+          cost = (FdnixEmbedCost) { 0 };
           if (request (self, probe, 1, &learned, vector, &cost, &local_error))
             break;
-          if (!fdnix_error_is_retryable (local_error) || attempt >= 5)
+          if (!fdnix_retry_state_next (&state, &local_error,
+                                       cost.retry_after_ms > 0 ? (gint64) cost.retry_after_ms : -1, &delay) ||
+              !fdnix_cancel_sleep (delay, &local_error))
             {
-              g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", self->url);
+              fdnix_retry_state_clear (&state);
+              g_propagate_error (error, g_steal_pointer (&local_error));
               return NULL;
             }
-          g_usleep (MAX (cost.retry_after_ms, 250 * attempt) * 1000);
         }
+      fdnix_retry_state_clear (&state);
       self->dimension = learned;
     }
   self->model = self->send_dimension > 0 ? g_strdup_printf ("%s@%u", model, self->send_dimension)
                                          : g_strdup (model);
-  g_info ("OpenAI-compatible embeddings: %s, model %s, %u dimensions", self->url, model, self->dimension);
+  g_info ("OpenAI-compatible embeddings: %s, model %s, %u dimensions", self->shown_url, model, self->dimension);
   return FDNIX_EMBEDDER (g_steal_pointer (&self));
 }

@@ -2,7 +2,8 @@
  *
  * The official channels publish every package's metadata as
  * packages.json.br (~30 MB brotli, ~300 MB of JSON).  It is fetched over
- * HTTPS (verification always on) and each piece is brotli-decoded and
+ * HTTPS only (verification always on; http:// is refused), within
+ * [http] download-timeout, and each piece is brotli-decoded and
  * handed to the parser as it arrives: no temporary file, no whole document
  * in memory.  A download that fails before any byte was used is retried
  * with back-off; one that fails later fails the run (the parser cannot
@@ -61,12 +62,25 @@ fdnix_channel_new (const gchar *url, FdnixConfig *config, GError **error)
 {
   g_autoptr(FdnixChannel) self = g_new0 (FdnixChannel, 1);
 
+  /* The channel is documented as fetched over verified TLS; plain HTTP
+   * would let anyone on the path rewrite the package set.  No exception
+   * for loopback: the tests serve it over HTTPS with their own CA. */
+  if (g_ascii_strncasecmp (url, "https://", 8) != 0)
+    {
+      g_autofree gchar *shown = fdnix_http_url_describe (url);
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                   "channel URL %s is not https:// (channels are only downloaded over "
+                   "verified TLS; check --channel and [input] channel-base-url)", shown);
+      return NULL;
+    }
   self->url = g_strdup (url);
   fdnix_http_options_init (&self->http_options);
   fdnix_retry_options_init (&self->retry_options);
   if (!fdnix_http_options_load (&self->http_options, config, error) ||
       !fdnix_retry_options_load (&self->retry_options, config, error))
     return NULL;
+  /* A 30 MB download on a slow line needs longer than an API call. */
+  self->http_options.timeout = self->http_options.download_timeout;
   return g_steal_pointer (&self);
 }
 
@@ -113,7 +127,8 @@ fdnix_channel_download (FdnixChannel *self, FdnixChunkFunc func, gpointer user_d
   g_autoptr(FdnixHttpResponse) response = NULL;
   g_autoptr(FdnixDecoder) decoder = fdnix_decoder_new (fdnix_compression_for_name (self->url),
                                                        self->url, func, user_data);
-  g_autofree gchar *operation = g_strdup_printf ("download %s", self->url);
+  g_autofree gchar *shown = fdnix_http_url_describe (self->url);
+  g_autofree gchar *operation = g_strdup_printf ("download %s", shown);
   Download download = { decoder, position };
 
   fdnix_http_request_set_write_func (request, on_body, &download);
@@ -121,7 +136,7 @@ fdnix_channel_download (FdnixChannel *self, FdnixChunkFunc func, gpointer user_d
     return FALSE;
   if (!fdnix_decoder_finish (decoder, error))
     return FALSE;
-  g_info ("downloaded %s: %" G_GUINT64_FORMAT " bytes in %.1f s", self->url,
+  g_info ("downloaded %s: %" G_GUINT64_FORMAT " bytes in %.1f s", shown,
           response->body_length, response->seconds);
   return TRUE;
 }

@@ -6,22 +6,33 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-log.h"
 #include "net/fdnix-http.h"
 
-/* Defaults suit AWS APIs and downloads alike: a connection that cannot be
- * made in 10 s or a transfer that delivers nothing for 30 s is broken, and
- * the caller's retry policy decides what happens next. */
+/* Bytes of a server's message looked at: far more than is quoted, so that
+ * a credential is seen whole by the redactor before the cut. */
+#define MAX_MESSAGE_INPUT (16 * 1024)
+
+/* Defaults suit AWS APIs and embedding services: a connection that cannot
+ * be made in 10 s, a request that takes more than 2 minutes or a transfer
+ * that moves less than 64 bytes a second for 20 s is broken (a server that
+ * drips its answer or sends headers and then nothing), and the caller's
+ * retry policy decides what happens next.  A streamed download (a
+ * channel's 30 MB packages.json.br) has its own, longer deadline. */
 const FdnixSetting fdnix_http_settings[] = {
   { "http.connect-timeout", FDNIX_SETTING_DOUBLE, "10", NULL, NULL, 0, NULL,
     "Seconds to wait for a TCP and TLS connection",
     FDNIX_RANGE (0.1, 600) },
-  { "http.timeout", FDNIX_SETTING_DOUBLE, "0", NULL, NULL, 0, NULL,
-    "Seconds a whole request may take (0: no limit; stalls are caught by low-speed-time)",
+  { "http.timeout", FDNIX_SETTING_DOUBLE, "120", NULL, NULL, 0, NULL,
+    "Seconds a whole request may take (0: no limit)",
     FDNIX_RANGE (0, 86400) },
-  { "http.low-speed-time", FDNIX_SETTING_DOUBLE, "30", NULL, NULL, 0, NULL,
+  { "http.download-timeout", FDNIX_SETTING_DOUBLE, "1800", NULL, NULL, 0, NULL,
+    "Seconds a whole streamed download (a channel's packages.json.br) may take (0: no limit)",
+    FDNIX_RANGE (0, 86400) },
+  { "http.low-speed-time", FDNIX_SETTING_DOUBLE, "20", NULL, NULL, 0, NULL,
     "Abort a transfer that moves less than low-speed-limit bytes/s for this many seconds",
     FDNIX_RANGE (0, 3600) },
-  { "http.low-speed-limit", FDNIX_SETTING_INT, "1", NULL, NULL, 0, NULL,
+  { "http.low-speed-limit", FDNIX_SETTING_INT, "64", NULL, NULL, 0, NULL,
     "Bytes per second below which a transfer counts as stalled",
     FDNIX_RANGE (0, 1e9) },
   { "http.max-connections", FDNIX_SETTING_INT, "16", NULL, NULL, 0, NULL,
@@ -41,9 +52,10 @@ fdnix_http_options_init (FdnixHttpOptions *options)
 {
   memset (options, 0, sizeof *options);
   options->connect_timeout = 10;
-  options->timeout = 0;
-  options->low_speed_limit = 1;
-  options->low_speed_time = 30;
+  options->timeout = 120;
+  options->download_timeout = 1800;
+  options->low_speed_limit = 64;
+  options->low_speed_time = 20;
   options->max_connections = 16;
   options->max_body = 256 * 1024 * 1024;
   options->user_agent = g_strdup (PACKAGE_NAME "/" PACKAGE_VERSION);
@@ -65,6 +77,7 @@ fdnix_http_options_load (FdnixHttpOptions *options, FdnixConfig *config, GError 
   /* ranges: checked when the values were set (the settings table) */
   options->connect_timeout = fdnix_config_get_double (config, "http.connect-timeout");
   options->timeout = fdnix_config_get_double (config, "http.timeout");
+  options->download_timeout = fdnix_config_get_double (config, "http.download-timeout");
   options->low_speed_time = fdnix_config_get_double (config, "http.low-speed-time");
   options->low_speed_limit = fdnix_config_get_int (config, "http.low-speed-limit");
   options->max_connections = fdnix_config_get_int (config, "http.max-connections");
@@ -263,19 +276,43 @@ fdnix_http_request_set_write_func (FdnixHttpRequest *request, FdnixHttpWriteFunc
 }
 
 /**
+ * fdnix_http_url_describe:
+ * @url: an absolute URL
+ *
+ * Returns: (transfer full): @url for messages: "scheme://host[:port]/path",
+ *   without user information (a password in the URL) and without the query
+ *   string (presigned URLs carry signatures and tokens there).
+ */
+gchar *
+fdnix_http_url_describe (const gchar *url)
+{
+  const gchar *scheme_end = strstr (url, "://");
+  const gchar *authority = scheme_end != NULL ? scheme_end + 3 : url;
+  const gchar *path = authority + strcspn (authority, "/?#");
+  const gchar *end = path + strcspn (path, "?#");
+  const gchar *at = NULL;
+
+  for (const gchar *p = authority; p < path; p++)
+    if (*p == '@')
+      at = p;
+  if (at != NULL)
+    return g_strdup_printf ("%.*s%.*s", (int) (authority - url), url, (int) (end - at - 1), at + 1);
+  return g_strndup (url, end - url);
+}
+
+/**
  * fdnix_http_request_describe:
  * @request: a request
  *
- * Returns: (transfer full): "METHOD scheme://host/path" for messages: the
- *   query string is left out, because presigned URLs carry signatures there.
+ * Returns: (transfer full): "METHOD url" for messages, the URL as
+ *   fdnix_http_url_describe() shows it.
  */
 gchar *
 fdnix_http_request_describe (FdnixHttpRequest *request)
 {
-  const gchar *q = strchr (request->url, '?');
-  gsize len = q != NULL ? (gsize) (q - request->url) : strlen (request->url);
+  g_autofree gchar *url = fdnix_http_url_describe (request->url);
 
-  return g_strdup_printf ("%s %.*s", request->method, (int) len, request->url);
+  return g_strdup_printf ("%s %s", request->method, url);
 }
 
 /**
@@ -429,6 +466,57 @@ fdnix_http_status_set_error (GError **error, guint status, const gchar *context,
 }
 
 /**
+ * fdnix_http_server_message:
+ * @text: (nullable): what a server said (an error message, a body)
+ * @length: bytes of @text, or -1 if NUL-terminated
+ *
+ * Makes a server's words fit for one error line: valid UTF-8, control
+ * characters and line breaks as spaces, surrounding space trimmed, cut at
+ * FDNIX_HTTP_MAX_MESSAGE characters ("..." marks the cut).  Secrets are
+ * redacted before the cut (fdnix_log_redact()), so that a cut never leaves
+ * half a credential the log writer's redactor could not recognise.
+ *
+ * Returns: (transfer full) (nullable): the message, NULL when empty.
+ */
+gchar *
+fdnix_http_server_message (const gchar *text, gssize length)
+{
+  g_autofree gchar *raw = NULL;
+  g_autofree gchar *valid = NULL;
+  GString *out;
+  const gchar *p;
+  guint chars = 0;
+
+  if (text == NULL)
+    return NULL;
+  if (length < 0)
+    length = strlen (text);
+  /* Look at a little more than will be kept: the rest cannot matter. */
+  raw = g_utf8_make_valid (text, MIN ((gsize) length, MAX_MESSAGE_INPUT));
+  valid = fdnix_log_redact (raw);
+  out = g_string_new (NULL);
+  for (p = valid; *p != '\0' && chars < FDNIX_HTTP_MAX_MESSAGE; p = g_utf8_next_char (p), chars++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+  g_strstrip (out->str);
+  g_string_set_size (out, strlen (out->str));
+  if (*p != '\0' || (gsize) length > MAX_MESSAGE_INPUT)
+    g_string_append (out, "...");
+  if (out->len == 0)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
  * fdnix_http_response_check:
  * @response: a response
  * @context: (nullable): what was being done, for the message
@@ -449,10 +537,7 @@ fdnix_http_response_check (FdnixHttpResponse *response, const gchar *context, GE
     return TRUE;
   text = fdnix_http_response_get_text (response, &length);
   if (length > 0 && g_utf8_validate (text, MIN (length, 200), NULL))
-    {
-      detail = g_strndup (text, MIN (length, 200));
-      g_strstrip (g_strdelimit (detail, "\r\n\t", ' '));
-    }
+    detail = fdnix_http_server_message (text, MIN (length, 200));
   fdnix_http_status_set_error (error, response->status, context, detail);
   return FALSE;
 }

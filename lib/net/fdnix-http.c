@@ -13,7 +13,8 @@
  * even when every transfer is idle. */
 #define POLL_CAP_MS 200
 
-/* Error bodies are kept for messages only. */
+/* Error bodies are kept for messages only: what a server says beyond
+ * this is cut off, whatever its size (and the transfer ends there). */
 #define MAX_ERROR_BODY (64 * 1024)
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
   gpointer            user_data;
   GError             *error;          /* set before curl runs, or by a callback */
   gsize               max_body;
+  gboolean            truncated;      /* an error body was cut at MAX_ERROR_BODY */
   gchar               errbuf[CURL_ERROR_SIZE];
 } Transfer;
 
@@ -45,6 +47,7 @@ struct _FdnixHttpClient {
   GSequence       *timers;            /* Timer*, by deadline */
   guint64          timer_seq;
   guint64          connections;       /* new connections opened */
+  gboolean         answered;          /* some server sent an HTTP response */
   gboolean         cancelled;
 };
 
@@ -164,16 +167,39 @@ on_header (char *data, size_t size, size_t nitems, void *user_data)
   return length;
 }
 
+static gboolean
+status_is_success (Transfer *t)
+{
+  long status = 0;
+
+  curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &status);
+  return status >= 200 && status <= 299;
+}
+
+/* Bodies are bounded while they arrive, never after: a 2xx body by the
+ * request's max-body (an error), an error body by MAX_ERROR_BODY (kept,
+ * truncated: the status and the start of the message are what matter). */
 static size_t
 on_write (char *data, size_t size, size_t nmemb, void *user_data)
 {
   Transfer *t = user_data;
   gsize length = size * nmemb;
-  long status = 0;
 
-  curl_easy_getinfo (t->easy, CURLINFO_RESPONSE_CODE, &status);
   t->response->body_length += length;
-  if (t->request->write_func != NULL && status >= 200 && status <= 299)
+  if (!status_is_success (t))
+    {
+      gsize room = t->body->len < MAX_ERROR_BODY ? MAX_ERROR_BODY - t->body->len : 0;
+
+      g_byte_array_append (t->body, (const guint8 *) data, MIN (room, length));
+      if (length > room)
+        {
+          /* Enough of it: stop reading, and finish with what we have. */
+          t->truncated = TRUE;
+          return 0;
+        }
+      return length;
+    }
+  if (t->request->write_func != NULL)
     {
       if (!t->request->write_func ((const guint8 *) data, length, t->request->write_data, &t->error))
         {
@@ -185,17 +211,11 @@ on_write (char *data, size_t size, size_t nmemb, void *user_data)
       t->request->delivered += length;
       return length;
     }
-  if (t->request->write_func != NULL)
-    {
-      /* Error body of a streamed request: keep the start for the message. */
-      gsize room = t->body->len < MAX_ERROR_BODY ? MAX_ERROR_BODY - t->body->len : 0;
-      g_byte_array_append (t->body, (const guint8 *) data, MIN (room, length));
-      return length;
-    }
   if (t->body->len + length > t->max_body)
     {
       g_set_error (&t->error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "response body larger than %" G_GSIZE_FORMAT " bytes", t->max_body);
+                   "response body larger than %" G_GSIZE_FORMAT " bytes, more than a valid "
+                   "answer can hold", t->max_body);
       return 0;
     }
   g_byte_array_append (t->body, (const guint8 *) data, length);
@@ -400,6 +420,19 @@ fdnix_http_client_get_pending (FdnixHttpClient *self)
 }
 
 /**
+ * fdnix_http_client_has_answered:
+ * @self: a client
+ *
+ * Returns: whether any server has sent an HTTP response (of any status)
+ *   through @self: until then, failures to connect suggest a wrong URL.
+ */
+gboolean
+fdnix_http_client_has_answered (FdnixHttpClient *self)
+{
+  return self->answered;
+}
+
+/**
  * fdnix_http_client_get_connections:
  * @self: a client
  *
@@ -444,6 +477,10 @@ complete_from_curl (FdnixHttpClient *self, CURL *easy, CURLcode result)
   self->connections += connects;
   t->response->status = status;
   t->response->seconds = seconds;
+  if (status > 0)
+    self->answered = TRUE;
+  if (result == CURLE_WRITE_ERROR && t->truncated && t->error == NULL)
+    result = CURLE_OK;  /* an error body cut short on purpose: a complete answer */
   if (result != CURLE_OK && t->error == NULL)
     {
       g_autofree gchar *what = fdnix_http_request_describe (t->request);

@@ -12,10 +12,16 @@
  *   retry back-off without blocking the other transfers).
  *
  * A request's response body is collected in memory (bounded by
- * max-body), or, with a write function, delivered as it arrives (a
- * multi-megabyte download decoded on the fly); a write function returning
- * FALSE aborts the transfer with its error.  Only 2xx bodies go to the
- * write function: an error body is collected for the error message.
+ * max-body while it arrives: callers that know how large a valid answer
+ * can be set it per request), or, with a write function, delivered as it
+ * arrives (a multi-megabyte download decoded on the fly); a write function
+ * returning FALSE aborts the transfer with its error.  Only 2xx bodies go
+ * to the write function: an error body is collected for the error
+ * message, and cut at 64 KiB (the transfer ends there).
+ *
+ * Every request has a total deadline ([http] timeout, or the request's
+ * own) and a low-speed limit, so a server that drips or stalls cannot hold
+ * a run.
  *
  * TLS peer and host verification are always on.  The CA bundle is libcurl's
  * default unless [http] ca-file, CURL_CA_BUNDLE or SSL_CERT_FILE names one.
@@ -33,6 +39,9 @@
 G_BEGIN_DECLS
 
 extern const FdnixSetting fdnix_http_settings[];
+
+/* Characters of a server's message quoted in an error line at most. */
+#define FDNIX_HTTP_MAX_MESSAGE 300
 
 typedef struct {
   gchar *name;
@@ -71,6 +80,7 @@ typedef struct {
 typedef struct {
   gdouble  connect_timeout;  /* seconds */
   gdouble  timeout;          /* seconds per transfer, 0: none */
+  gdouble  download_timeout; /* seconds for a streamed download, 0: none */
   glong    low_speed_limit;  /* bytes/s below which a transfer is stalled ... */
   gdouble  low_speed_time;   /* ... for this many seconds (0: never) */
   guint    max_connections;  /* per host, and in total */
@@ -133,6 +143,8 @@ const gchar       *fdnix_http_response_get_text   (FdnixHttpResponse  *response,
                                                    gsize              *out_length);
 gboolean           fdnix_http_parse_date          (const gchar        *text,
                                                    gint64             *out_unix);
+gchar             *fdnix_http_server_message      (const gchar        *text,
+                                                   gssize              length);
 gboolean           fdnix_http_response_check      (FdnixHttpResponse  *response,
                                                    const gchar        *context,
                                                    GError            **error);
@@ -162,6 +174,8 @@ gboolean           fdnix_http_client_send         (FdnixHttpClient    *self,
                                                    GError            **error);
 guint              fdnix_http_client_get_pending  (FdnixHttpClient    *self);
 guint64            fdnix_http_client_get_connections (FdnixHttpClient *self);
+gboolean           fdnix_http_client_has_answered (FdnixHttpClient   *self);
+gchar             *fdnix_http_url_describe        (const gchar        *url);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixHttpHeader, fdnix_http_header_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixHttpRequest, fdnix_http_request_unref)

@@ -32,6 +32,9 @@ const FdnixSetting fdnix_retry_settings[] = {
   { "retry.quota", FDNIX_SETTING_INT, "500", NULL, NULL, 0, NULL,
     "Retry budget per client in tokens (a retry costs 5, 10 after a timeout)",
     FDNIX_RANGE (0, 1000000) },
+  { "retry.max-timeouts", FDNIX_SETTING_INT, "3", NULL, NULL, 0, NULL,
+    "Attempts of one request that may time out before it is given up",
+    FDNIX_RANGE (1, 100) },
   FDNIX_SETTING_END
 };
 
@@ -59,6 +62,7 @@ fdnix_retry_options_init (FdnixRetryOptions *options)
   options->quota = 500;
   options->retry_cost = 5;
   options->timeout_cost = 10;
+  options->max_timeouts = 3;
 }
 
 /**
@@ -82,6 +86,7 @@ fdnix_retry_options_load (FdnixRetryOptions *options, FdnixConfig *config, GErro
   options->max_backoff_ms = fdnix_config_get_double (config, "retry.max-backoff") * 1000;
   options->max_retry_after_ms = fdnix_config_get_double (config, "retry.max-retry-after") * 1000;
   options->quota = fdnix_config_get_int (config, "retry.quota");
+  options->max_timeouts = fdnix_config_get_int (config, "retry.max-timeouts");
   return TRUE;
 }
 
@@ -104,6 +109,8 @@ fdnix_retry_policy_new (const FdnixRetryOptions *options, const gchar *service)
     fdnix_retry_options_init (&self->options);
   if (self->options.max_attempts == 0)
     self->options.max_attempts = 1;
+  if (self->options.max_timeouts == 0)
+    self->options.max_timeouts = self->options.max_attempts;
   self->counter = g_strdup_printf ("retries.%s", service);
   self->tokens = self->options.quota;
   g_mutex_init (&self->mutex);
@@ -288,6 +295,13 @@ fdnix_retry_state_next (FdnixRetryState *state, GError **error, gint64 hint_ms, 
         g_prefix_error (error, "%s (attempt %u): ", state->operation, state->attempts);
       return FALSE;
     }
+  if (g_error_matches (cause, FDNIX_ERROR, FDNIX_ERROR_TIMEOUT) &&
+      ++state->timeouts >= p->options.max_timeouts && state->attempts < p->options.max_attempts)
+    {
+      g_prefix_error (error, "%s: gave up after %u timed-out attempts (the endpoint stalls): ",
+                      state->operation, state->timeouts);
+      return FALSE;
+    }
   if (state->attempts >= p->options.max_attempts)
     {
       g_prefix_error (error, "%s: gave up after %u attempts (%.1f s of back-off): ",
@@ -334,7 +348,9 @@ on_wait_over (FdnixHttpClient *client, gpointer user_data)
  *
  * Sends a plain (unsigned) request with retries: connection failures,
  * timeouts, 408, 429 and 5xx are retried, honouring Retry-After; other
- * statuses fail at once.  A streamed request is retried only while none of
+ * statuses fail at once.  A server that was never reached (connections
+ * refused, names unknown) is given up on after
+ * FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS attempts.  A streamed request is retried only while none of
  * its body has reached the write function (a consumer cannot un-see data;
  * resuming is the caller's business).  Other transfers of @client carry on
  * during back-off.
@@ -373,6 +389,15 @@ fdnix_retry_http_send (FdnixRetryPolicy *policy, FdnixHttpClient *client, FdnixH
         }
       if (response != NULL)
         hint_ms = fdnix_http_response_get_retry_after_ms (response);
+      if (response == NULL && !fdnix_http_client_has_answered (client) &&
+          g_error_matches (attempt_error, FDNIX_ERROR, FDNIX_ERROR_NETWORK) &&
+          state.attempts + 1 >= FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&attempt_error),
+                                      "%s: cannot reach the server (%u attempts; check the URL): ",
+                                      operation, state.attempts + 1);
+          break;
+        }
       if (request->delivered > 0)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&attempt_error),

@@ -5,7 +5,9 @@
  *   random(0, min(max-backoff, base × 2^(attempt-1))), with a larger base
  *   for throttling errors than for other transient ones, and never less
  *   than a server's hint (Retry-After, x-amz-retry-after; capped).
- * - Every operation has at most max-attempts attempts.
+ * - Every operation has at most max-attempts attempts, and at most
+ *   max-timeouts of them may time out (a server that accepts requests and
+ *   then stalls costs minutes per attempt, not milliseconds).
  * - A policy holds a retry budget (the SDKs' retry quota): each retry costs
  *   tokens (more after a timeout), a success without retries earns one back
  *   and a success after retries returns what it borrowed.  When a service
@@ -38,7 +40,13 @@ typedef struct {
   guint quota;                   /* retry tokens per policy */
   guint retry_cost;              /* tokens per retry */
   guint timeout_cost;            /* tokens per retry after a timeout */
+  guint max_timeouts;            /* timed-out attempts per operation at most */
 } FdnixRetryOptions;
+
+/* Until an endpoint has answered once, a connection failure is more likely
+ * a wrong URL or a dead server than a passing glitch: callers give up
+ * after this many attempts instead of waiting out the whole policy. */
+#define FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS 3
 
 typedef struct _FdnixRetryPolicy FdnixRetryPolicy;
 
@@ -48,6 +56,7 @@ typedef struct {
   guint             attempts;    /* attempts that have failed so far */
   guint             held;        /* budget tokens borrowed by this operation */
   guint64           waited_ms;   /* back-off slept in total */
+  guint             timeouts;    /* attempts that timed out */
 } FdnixRetryState;
 
 void              fdnix_retry_options_init   (FdnixRetryOptions       *options);
