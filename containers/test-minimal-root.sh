@@ -1,21 +1,32 @@
 #!/bin/sh
-# test-minimal-root.sh: prove the runtime closure of the container images.
+# test-minimal-root.sh: prove what the container images need and do.
 #
-# Builds a release tree (no sanitizers) from the checkout, installs it with
-# `make install DESTDIR=`, bootstraps a minimal Debian 12 root (debootstrap
-# --variant=minbase), installs into it exactly the RUNTIME_PACKAGES of the
-# Dockerfiles' final stages, copies the installed tree in, and runs the
-# README's quick start there as an unprivileged user: fdnix-metadata on the
-# real corpus in $FDNIX_CORPUS, as the README runs it (a small fixture from
-# tests/ when that is unset), twice: the second run writes nothing; then
-# fdnix-embed on
-# the embedded defaults as the AWS pipeline runs it (two shards, then the
-# index step), then once whole (it embeds nothing: all is done).
+# Reads from containers/*.Dockerfile the Debian suite (ARG DEBIAN_IMAGE),
+# the build stage's BUILD_PACKAGES and the runtime stages' RUNTIME_PACKAGES.
+# Bootstraps that suite once (debootstrap --variant=minbase) and copies it
+# into a build root holding BUILD_PACKAGES, where the checkout is built as
+# the Dockerfiles build it, and a runtime root holding exactly
+# RUNTIME_PACKAGES, the user 10001 and the /nix it owns.  In the runtime
+# root, as uid 10001:
+#  1. the README quick start: fdnix-metadata on $FDNIX_CORPUS (a fixture
+#     from tests/ when unset), twice (the second run writes nothing), then
+#     fdnix-embed as the AWS pipeline runs it (two shards, the index step),
+#     then once whole (it embeds nothing);
+#  2. the metadata image's default source, nix-env on <nixpkgs> from
+#     NIX_PATH, on the nix test fixture (tests/data/nix);
+#  3. the same on a current, unshimmed nixpkgs ($FDNIX_TEST_NIXPKGS: a
+#     checkout, or a git directory whose $FDNIX_TEST_NIXPKGS_REV, default
+#     HEAD, is exported), a few attributes of it (hello, ripgrep, jq,
+#     python3Packages.requests) evaluated through its own entry point.
+#     Skipped with a message when unset (CI has no nixpkgs checkout).
 #
 # Usage (root, Debian-like host with debootstrap):
 #   containers/test-minimal-root.sh [--mirror URL] [--keep]
-# Environment: FDNIX_CORPUS (a nix-env JSON file, plain or gzip),
-#   FDNIX_MINROOT_MIRROR (default http://deb.debian.org/debian), TMPDIR.  Takes a few minutes: most of it is debootstrap and the build.
+# Environment: FDNIX_CORPUS, FDNIX_TEST_NIXPKGS, FDNIX_TEST_NIXPKGS_REV,
+#   FDNIX_REQUIRE_ALL, FDNIX_MINROOT_MIRROR (default
+#   http://deb.debian.org/debian), FDNIX_MINROOT_CACHE (a directory kept for
+#   debootstrap's downloads), TMPDIR.  Takes a few minutes: debootstrap, the
+#   package installs and the build.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,88 +34,144 @@ mirror=${FDNIX_MINROOT_MIRROR:-http://deb.debian.org/debian}
 input=${FDNIX_CORPUS:-$top/tests/data/metadata/small.json}
 [ -f "$input" ] || { echo "test-minimal-root.sh: no input at $input" >&2; exit 2; }
 input_name=$(basename "$input")
+nixpkgs=${FDNIX_TEST_NIXPKGS:-}
+nixpkgs_rev=${FDNIX_TEST_NIXPKGS_REV:-HEAD}
 keep=0
 while [ $# -gt 0 ]; do
   case $1 in
     --mirror) mirror=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,29p' "$0" >&2; exit 2 ;;
   esac
 done
 
 say () { printf '=== %s (%s)\n' "$*" "$(date -u +%H:%M:%S)"; }
 die () { echo "test-minimal-root.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
-for tool in debootstrap chroot autoreconf make git; do
+for tool in debootstrap chroot git python3; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed"
 done
+if [ -z "$nixpkgs" ]; then
+  # not a missing tool: no nixpkgs checkout can be had on a machine that
+  # reaches only package registries, so this part is for a developer's run
+  echo "SKIP (part 3): FDNIX_TEST_NIXPKGS is not set, so no current nixpkgs is evaluated;" \
+       "set it to a nixpkgs checkout or git directory to run that part"
+elif [ -f "$nixpkgs/lib/minfeatures.nix" ]; then
+  nixpkgs_kind=tree
+elif git --git-dir="$nixpkgs" rev-parse --verify -q "$nixpkgs_rev^{commit}" >/dev/null 2>&1; then
+  nixpkgs_kind=git
+else
+  die "FDNIX_TEST_NIXPKGS=$nixpkgs is neither a nixpkgs tree nor a git directory holding $nixpkgs_rev"
+fi
+
+# --- what the Dockerfiles say, so that this cannot drift from them
+dockerfiles="$top/containers/metadata.Dockerfile $top/containers/embed.Dockerfile"
+arg_values () {  # NAME: the distinct values of `ARG NAME=...` in the Dockerfiles
+  # shellcheck disable=SC2086
+  sed -n "s/^ARG $1=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}\$/\\1/p" $dockerfiles | sort -u
+}
+image=$(arg_values DEBIAN_IMAGE)
+[ "$(echo "$image" | wc -l)" = 1 ] && [ -n "$image" ] ||
+  die "the Dockerfiles must name one ARG DEBIAN_IMAGE (found: $image)"
+suite=$(echo "$image" | sed -n 's/^debian:\([a-z]*\)\(-slim\)\{0,1\}$/\1/p')
+[ -n "$suite" ] || die "ARG DEBIAN_IMAGE=$image does not name a Debian suite (debian:SUITE-slim)"
+build_packages=$(arg_values BUILD_PACKAGES)
+[ "$(echo "$build_packages" | wc -l)" = 1 ] && [ -n "$build_packages" ] ||
+  die "the Dockerfiles' build stages must share one ARG BUILD_PACKAGES=\"...\""
+packages=$(arg_values RUNTIME_PACKAGES | tr ' ' '\n' | sort -u | tr '\n' ' ')
+[ -n "$packages" ] || die "no ARG RUNTIME_PACKAGES=\"...\" in the Dockerfiles"
+echo "suite: $suite ($image)"
+echo "build packages: $build_packages"
+echo "runtime packages: $packages"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fdnix-minimal-root-XXXXXX")
+base=$work/base
+build=$work/build
 root=$work/root
 cleanup () {
-  for m in proc dev; do
-    mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
+  for r in "$build" "$root"; do
+    mountpoint -q "$r/proc" 2>/dev/null && umount -l "$r/proc"
   done
   if [ "$keep" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The package list is read from the Dockerfiles, so it cannot drift from them.
-packages=$(sed -n 's/^ARG RUNTIME_PACKAGES="\(.*\)"$/\1/p' \
-  "$top/containers/metadata.Dockerfile" "$top/containers/embed.Dockerfile" | tr ' ' '\n' | sort -u | tr '\n' ' ')
-[ -n "$packages" ] || die "no ARG RUNTIME_PACKAGES=\"...\" in the Dockerfiles"
-echo "runtime packages: $packages"
+say "debootstrap --variant=minbase $suite"
+set --
+[ -n "${FDNIX_MINROOT_CACHE:-}" ] && mkdir -p "$FDNIX_MINROOT_CACHE" &&
+  set -- "--cache-dir=$(cd "$FDNIX_MINROOT_CACHE" && pwd)"
+debootstrap --variant=minbase "$@" "$suite" "$base" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+  { tail -20 "$work/debootstrap.log" >&2; die "debootstrap $suite failed"; }
+cp /etc/resolv.conf "$base/etc/resolv.conf"
+cp -a "$base" "$build"
+mv "$base" "$root"
+for r in "$build" "$root"; do mount -t proc proc "$r/proc"; done
 
-say "release build from the checkout"
-# A copy of the tracked sources (uncommitted changes included), so an
-# in-tree configured checkout does not get in the way of this build.
-mkdir -p "$work/src" "$work/dest"
+# Commands in the roots get a clean environment: the host's (TMPDIR, say)
+# names paths that do not exist there.
+in_root () {  # ROOT COMMAND...
+  r=$1; shift
+  chroot "$r" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+    DEBIAN_FRONTEND=noninteractive "$@"
+}
+apt_install () {  # ROOT LOG PACKAGES...
+  r=$1 log=$2; shift 2
+  in_root "$r" apt-get install -y --no-install-recommends "$@" \
+    >"$log" 2>&1 || { tail -20 "$log" >&2; die "apt-get install in $r failed"; }
+}
+
+say "build root: apt-get install BUILD_PACKAGES, then build as the Dockerfiles do"
+# shellcheck disable=SC2086
+apt_install "$build" "$work/apt-build.log" $build_packages
+# A copy of the tracked sources (uncommitted changes included).
+mkdir -p "$build/src"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
   rev=$(git -C "$top" stash create 2>/dev/null || true)
-  git -C "$top" archive "${rev:-HEAD}" | tar -x -C "$work/src"
+  git -C "$top" archive "${rev:-HEAD}" | tar -x -C "$build/src"
 else
-  cp -a "$top/." "$work/src/"
+  cp -a "$top/." "$build/src/"
 fi
-(
-  cd "$work/src"
-  autoreconf -fi >"$work/build.log" 2>&1
-  ./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var \
-    --with-systemdsystemunitdir=/usr/lib/systemd/system >>"$work/build.log" 2>&1
-  make -j"$(nproc 2>/dev/null || echo 2)" >>"$work/build.log" 2>&1
-  make install DESTDIR="$work/dest" >>"$work/build.log" 2>&1
-) || { tail -40 "$work/build.log" >&2; die "the release build failed"; }
-programs=$(cd "$work/dest/usr/bin" && ls fdnix-*)
-echo "installed: $programs"
+in_root "$build" sh -ec '
+  cd /src
+  autoreconf -fi
+  ./configure --prefix=/usr --sysconfdir=/etc --with-systemdsystemunitdir=no
+  make -j"$(nproc)"
+  make install DESTDIR=/out
+' >"$work/build.log" 2>&1 || { tail -40 "$work/build.log" >&2; die "the build in the $suite root failed"; }
+programs=$(cd "$build/out/usr/bin" && ls fdnix-*)
+echo "built on $suite: $programs"
 
-say "debootstrap --variant=minbase bookworm"
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-  { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed"; }
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-mount -t proc proc "$root/proc"
-
-say "apt-get install --no-install-recommends (the Dockerfiles' RUNTIME_PACKAGES)"
+say "runtime root: apt-get install --no-install-recommends RUNTIME_PACKAGES"
 # shellcheck disable=SC2086
-chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages \
-  >"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; die "apt-get install failed"; }
-
-say "install the tree and the fixture"
-cp -a "$work/dest/." "$root/"
+apt_install "$root" "$work/apt.log" $packages
+# the runtime stages' user and /nix (metadata.Dockerfile: nix-env runs as
+# the user in single-user mode and needs a store it can write)
+in_root "$root" groupadd --system --gid 10001 fdnix
+in_root "$root" useradd --system --uid 10001 --gid fdnix --home-dir /var/lib/fdnix --create-home fdnix 2>/dev/null
+mkdir -p "$root/nix/store" "$root/nix/var/nix"
+in_root "$root" chown -R fdnix:fdnix /nix
+cp -a "$build/out/." "$root/"
 mkdir -p "$root/srv/fdnix"
 cp "$input" "$root/srv/fdnix/$input_name"
-chroot "$root" groupadd --system --gid 10001 fdnix
-chroot "$root" useradd --system --uid 10001 --gid fdnix --home-dir /var/lib/fdnix --create-home fdnix 2>/dev/null
 
 for p in $programs; do
-  if chroot "$root" ldd "/usr/bin/$p" | grep 'not found'; then
+  if in_root "$root" ldd "/usr/bin/$p" | grep 'not found'; then
     die "$p: shared libraries missing from the minimal root"
   fi
 done
 
-say "README quick start inside the minimal root, as uid 10001"
-chroot --userspec=10001:10001 "$root" env -i \
-  HOME=/var/lib/fdnix PATH=/usr/bin:/bin LANG=C.UTF-8 INPUT="/srv/fdnix/$input_name" \
-  sh -euc '
+as_fdnix () {  # LOG SCRIPT [NAME=VALUE...]: a shell as uid 10001 with the images' environment
+  log=$1 script=$2; shift 2
+  chroot --userspec=10001:10001 "$root" env -i \
+    HOME=/var/lib/fdnix PATH=/usr/bin:/bin LANG=C.UTF-8 \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt "$@" \
+    sh -euc "$script" >"$log" 2>&1 || { cat "$log" >&2; die "failed in the minimal root: see above"; }
+  cat "$log"
+}
+
+say "1. README quick start inside the minimal root, as uid 10001"
+as_fdnix "$work/run.log" '
     cd /var/lib/fdnix
     fdnix-metadata --version
     fdnix-embed --version
@@ -115,8 +182,7 @@ chroot --userspec=10001:10001 "$root" env -i \
     fdnix-embed --log-format=text --index-only --summary-json index.json
     fdnix-embed --log-format=text --summary-json embed.json
     ls -l .local/share/fdnix .local/share/fdnix/vector-index
-  ' >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; die "the quick start failed in the minimal root"; }
-cat "$work/run.log"
+  ' INPUT="/srv/fdnix/$input_name"
 
 # the figures, read with the host python (the root has no JSON tool)
 python3 - "$root/var/lib/fdnix" <<'PY'
@@ -138,5 +204,107 @@ assert os.path.exists(os.path.join(d, ".local/share/fdnix/vector-index/index.jso
 for n in s:
     assert s[n].get("exit_status", 0) == 0, f"{n}: exit status {s[n].get('exit_status')}"
 PY
+
+# Parts 2 and 3 run fdnix-metadata with no input option, as the metadata
+# image does: nix-env on <nixpkgs> with its pkgs/top-level/packages-config.nix.
+# Only NIX_PATH differs from the image (a tree in the root instead of the
+# channel's URL: no network here).
+say "2. the image's default source (nix-env on <nixpkgs>) on the nix test fixture, as uid 10001"
+cp -r "$top/tests/data/nix" "$root/srv/nix-fixture"
+# Newer nix refuses to print a string that is not UTF-8 and fails the whole
+# evaluation (nix 2.8, which tests/test-metadata-nix.sh runs, passes it on):
+# here that package gets valid text.  A throwing meta attribute is printed
+# as an empty meta by newer nix, so all 22 entries are stored.
+printf '%s\n' '# valid text (see containers/test-minimal-root.sh)' \
+  'pkg: pkg "invalid-utf8-1" "1" { description = "valid in the image"; }' \
+  >"$root/srv/nix-fixture/invalid-utf8.nix"
+as_fdnix "$work/fixture.log" '
+    cd /var/lib/fdnix
+    nix-env --version
+    fdnix-metadata -v --log-format=text --database fixture.sqlite --summary-json fixture.json
+  ' NIX_PATH=nixpkgs=/srv/nix-fixture
+grep -q 'running nix-env -f <nixpkgs> .*--arg config .*packages-config.nix' "$work/fixture.log" ||
+  die "fdnix-metadata did not pass packages-config.nix to nix-env on <nixpkgs>"
+python3 - "$root/var/lib/fdnix" <<'PY'
+import json, sqlite3, sys, os
+d = sys.argv[1]
+c = json.load(open(os.path.join(d, "fixture.json")))["counts"]
+db = sqlite3.connect(os.path.join(d, "fixture.sqlite"))
+names = {r[0] for r in db.execute("select packageName from packages")}
+print("fixture through <nixpkgs>:", c)
+assert c.get("entries") == 22 and c.get("written") == 22, "the fixture gives 22 entries, all written"
+assert "hello-alias" not in names, "packages-config.nix (allowAliases = false) was not applied"
+PY
+
+if [ -n "$nixpkgs" ]; then
+  say "3. a current nixpkgs ($nixpkgs${nixpkgs_kind:+, $nixpkgs_kind}) through <nixpkgs>, as uid 10001"
+  mkdir -p "$root/srv/nixpkgs"
+  if [ "$nixpkgs_kind" = tree ]; then
+    tar -C "$nixpkgs" --exclude=.git -cf - . | tar -x -C "$root/srv/nixpkgs"
+  else
+    # A shallow or partial snapshot can lack some blobs (nixpkgs' biggest
+    # generated files): leave those out rather than fail the export.
+    missing=$(git --git-dir="$nixpkgs" ls-tree -r "$nixpkgs_rev" |
+      awk '$2 == "blob" { print $3 }' |
+      git --git-dir="$nixpkgs" cat-file --batch-check 2>/dev/null |
+      awk '$2 == "missing" { print $1 }') || true
+    set -- "$nixpkgs_rev" --
+    for blob in $missing; do
+      path=$(git --git-dir="$nixpkgs" ls-tree -r "$nixpkgs_rev" | awk -v b="$blob" '$3 == b { print $4; exit }')
+      echo "absent from the snapshot, left out: $path"
+      set -- "$@" ":(exclude)$path"
+    done
+    [ $# -gt 2 ] && set -- "$@" .
+    # (git 2.39 still names an excluded missing blob on stderr, and goes on)
+    { git --git-dir="$nixpkgs" archive "$@" 2>"$work/archive.log" || echo failed >"$work/archive.failed"; } |
+      tar -x -C "$root/srv/nixpkgs"
+    [ ! -e "$work/archive.failed" ] || { cat "$work/archive.log" >&2; die "cannot export $nixpkgs_rev from $nixpkgs"; }
+    git --git-dir="$nixpkgs" log -1 --format='commit %H (%ci)' "$nixpkgs_rev"
+  fi
+  [ -f "$root/srv/nixpkgs/lib/minfeatures.nix" ] || die "$nixpkgs: no lib/minfeatures.nix, not a nixpkgs"
+  ! grep -q fdnix-shim "$root/srv/nixpkgs/lib/minfeatures.nix" ||
+    die "$nixpkgs is shimmed for nix 2.8 (nixpkgs-nix28-shim.sh): give an unmodified checkout"
+  echo "nixpkgs $(cat "$root/srv/nixpkgs/lib/.version" 2>/dev/null || echo '?'), unshimmed"
+  # <nixpkgs> is a slice: a few attributes of the real tree, imported
+  # through its own entry point with the arguments nix-env gives (config);
+  # its packages-config.nix is the tree's, found where fdnix-metadata looks.
+  mkdir -p "$root/srv/nixpkgs-slice/pkgs/top-level"
+  ln -s /srv/nixpkgs/pkgs/top-level/packages-config.nix "$root/srv/nixpkgs-slice/pkgs/top-level/"
+  cat >"$root/srv/nixpkgs-slice/default.nix" <<'NIX'
+{ ... }@args:
+let pkgs = import /srv/nixpkgs args; in
+{
+  inherit (pkgs) hello ripgrep jq;
+  python3Packages = pkgs.lib.recurseIntoAttrs { inherit (pkgs.python3Packages) requests; };
+}
+NIX
+  as_fdnix "$work/nixpkgs.log" '
+    cd /var/lib/fdnix
+    fdnix-metadata -v --log-format=text --database nixpkgs.sqlite --summary-json nixpkgs.json
+    fdnix-metadata --log-format=text --database nixpkgs.sqlite --summary-json nixpkgs2.json
+  ' NIX_PATH=nixpkgs=/srv/nixpkgs-slice
+  grep -q 'running nix-env -f <nixpkgs> .*--arg config .*packages-config.nix' "$work/nixpkgs.log" ||
+    die "fdnix-metadata did not pass packages-config.nix to nix-env on <nixpkgs>"
+  python3 - "$root/var/lib/fdnix" <<'PY'
+import json, sqlite3, sys, os
+d = sys.argv[1]
+c = json.load(open(os.path.join(d, "nixpkgs.json")))["counts"]
+c2 = json.load(open(os.path.join(d, "nixpkgs2.json")))["counts"]
+db = sqlite3.connect(os.path.join(d, "nixpkgs.sqlite"))
+db.row_factory = sqlite3.Row
+rows = {r["packageName"]: r for r in db.execute("select * from packages")}
+print("current nixpkgs through <nixpkgs>:", c, "; rerun:", c2)
+for name, r in sorted(rows.items()):
+    print(f"  {name} {r['version']}  {r['position']}  {r['description']}")
+want = {"hello", "ripgrep", "jq", "python3Packages.requests"}
+assert set(rows) == want, f"stored {sorted(rows)}, want {sorted(want)}"
+hello = rows["hello"]
+assert hello["position"].startswith("pkgs/by-name/he/hello/package.nix:"), hello["position"]
+assert "GPL-3.0-or-later" in (hello["license"] or ""), hello["license"]
+assert hello["mainProgram"] == "hello" and hello["description"], "hello's meta"
+assert c2.get("written", 1) == 0, "the rerun wrote again"
+PY
+fi
+
 du -shx "$root" | sed 's/^/minimal root size: /'
-say "the installed programs run in a minimal Debian 12 root with only: $packages"
+say "the programs built on $suite run in a minimal $suite root with only: $packages"

@@ -169,6 +169,27 @@ START_TEST (test_nix_env_packages_config)
 }
 END_TEST
 
+/* For a lookup path (the default <nixpkgs>) nix itself finds the tree and
+ * its packages-config.nix; a name nix could not parse gets no config. */
+START_TEST (test_nix_env_packages_config_lookup)
+{
+  FdnixNixEnvOptions options = { NULL, NULL, NULL, NULL, 0, TRUE };
+  g_auto(GStrv) argv = fdnix_nix_env_build_argv (&options, NULL);
+
+  ck_assert_int_eq (g_strv_length (argv), 9);
+  ck_assert_str_eq (argv[2], "<nixpkgs>");
+  ck_assert_str_eq (argv[7], "config");
+  ck_assert_msg (strstr (argv[8], "builtins.findFile builtins.nixPath \"nixpkgs\"") != NULL, "%s", argv[8]);
+  ck_assert_msg (strstr (argv[8], "/pkgs/top-level/packages-config.nix") != NULL, "%s", argv[8]);
+  ck_assert_msg (strstr (argv[8], "builtins.pathExists") != NULL, "%s", argv[8]);
+
+  options.nixpkgs = "<nix\"pkgs>";
+  g_strfreev (g_steal_pointer (&argv));
+  argv = fdnix_nix_env_build_argv (&options, NULL);
+  ck_assert_int_eq (g_strv_length (argv), 6);
+}
+END_TEST
+
 START_TEST (test_channel_url)
 {
   g_autofree gchar *a = fdnix_channel_url ("nixos-unstable", "https://channels.nixos.org");
@@ -337,6 +358,7 @@ source_suite (void)
   tcase_add_test (tc, test_nix_env_argv);
   tcase_add_test (tc, test_nix_env_packages_config);
   tcase_add_loop_test (tc, test_nix_env_error_line, 0, G_N_ELEMENTS (nix_stderr_cases));
+  tcase_add_test (tc, test_nix_env_packages_config_lookup);
   tcase_add_test (tc, test_channel_url);
   tcase_add_test (tc, test_choose_input);
   tcase_add_test (tc, test_nixpkgs_root);

@@ -62,6 +62,34 @@ fdnix-metadata --nixpkgs "$fixture" --database "$db" --summary-json "$TEST_TMP/s
 check '[ "$(jq -r .counts.written "$TEST_TMP/summary2.json")" = 0 ]' "second run writes 0 rows"
 check '[ "$(jq -r .counts.unchanged "$TEST_TMP/summary2.json")" = 21 ]' "second run: all unchanged"
 
+# --- nixpkgs' packages-config.nix, as the channels' packages.json is made:
+# used for a tree given with --nixpkgs and for the default <nixpkgs>, which
+# nix finds through NIX_PATH (the container image's default source).
+check '[ -z "$(q "select 1 from packages where packageName = '"'"'hello-alias'"'"'")" ]' "the tree's packages-config.nix hides the alias"
+unset FDNIX_NIXPKGS FDNIX_INPUT FDNIX_CHANNEL
+default_run () {  # NAME NIXPKGS_DIR [fdnix-metadata options]: the default source
+  local name=$1 dir=$2
+  shift 2
+  NIX_PATH="nixpkgs=$dir" fdnix-metadata --database "$TEST_TMP/$name.sqlite" \
+    --summary-json "$TEST_TMP/$name.json" --log-format=text "$@" 2>>"$log" \
+    || { tail -5 "$log"; fail "$name: fdnix-metadata on <nixpkgs> failed"; }
+}
+has_alias () { sqlite3 "$TEST_TMP/$1.sqlite" "select count(*) from packages where packageName = 'hello-alias'"; }
+default_run lookup "$fixture"
+check '[ "$(jq -r .counts.entries "$TEST_TMP/lookup.json")" = 22 ]' "<nixpkgs>: 22 entries, as with --nixpkgs"
+check '[ "$(has_alias lookup)" = 0 ]' "<nixpkgs>: packages-config.nix found through NIX_PATH hides the alias"
+mkdir "$TEST_TMP/no-config"
+cp "$fixture"/*.nix "$TEST_TMP/no-config/"
+default_run no-config "$TEST_TMP/no-config"
+check '[ "$(jq -r .counts.entries "$TEST_TMP/no-config.json")" = 23 ]' "<nixpkgs> without packages-config.nix: nixpkgs' defaults, 23 entries"
+check '[ "$(has_alias no-config)" = 1 ]' "<nixpkgs> without packages-config.nix: the alias is listed"
+printf '[nix]\npackages-config=false\n' > "$TEST_TMP/no-packages-config.conf"
+FDNIX_CONFIG="$TEST_TMP/no-packages-config.conf" default_run off "$fixture"
+check '[ "$(has_alias off)" = 1 ]' "packages-config=false: the alias is listed"
+default_run user-config "$fixture" --nix-arg 'config={ }'
+check '[ "$(has_alias user-config)" = 1 ]' "a config argument of the user's replaces packages-config.nix"
+
+
 # --- a failing evaluation: exit 1, one error line with nix's own message,
 # store untouched.  Before its error nix may warn, e.g. (as root) when the
 # build-users group does not exist: run it as this machine is set up and

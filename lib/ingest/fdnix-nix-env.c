@@ -53,6 +53,43 @@ add_named_args (GPtrArray *argv, const gchar *flag, const gchar *const *items, G
   return TRUE;
 }
 
+/* The `config` nix-env is given when the user gives none: nixpkgs' own
+ * pkgs/top-level/packages-config.nix, which the channels' packages.json is
+ * evaluated with (no aliases or variants, package sets such as rPackages
+ * recursed into, tests hidden).  A lookup path such as <nixpkgs> names no
+ * directory we could test, so nix resolves it (NIX_PATH, the same lookup as
+ * -f) and falls back to nixpkgs' defaults when the tree has no such file.
+ * NULL when there is nothing to pass. */
+static gchar *
+packages_config_expr (const gchar *nixpkgs)
+{
+  gsize length = strlen (nixpkgs);
+
+  if (length > 2 && nixpkgs[0] == '<' && nixpkgs[length - 1] == '>')
+    {
+      g_autofree gchar *name = g_strndup (nixpkgs + 1, length - 2);
+
+      /* what nix's lexer accepts between the brackets, so no quoting is needed */
+      for (const gchar *c = name; *c != '\0'; c++)
+        if (!g_ascii_isalnum (*c) && strchr ("._-+/", *c) == NULL)
+          return NULL;
+      return g_strdup_printf ("let f = builtins.findFile builtins.nixPath \"%s\""
+                              " + \"/pkgs/top-level/packages-config.nix\";"
+                              " in if builtins.pathExists f then import f else { }", name);
+    }
+  if (nixpkgs[0] != '<')
+    {
+      g_autofree gchar *config = g_build_filename (nixpkgs, "pkgs", "top-level",
+                                                   "packages-config.nix", NULL);
+      if (g_file_test (config, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree gchar *absolute = g_canonicalize_filename (config, NULL);
+          return g_strdup_printf ("import %s", absolute);
+        }
+    }
+  return NULL;
+}
+
 /**
  * fdnix_nix_env_build_argv:
  * @options: what to evaluate
@@ -73,18 +110,15 @@ fdnix_nix_env_build_argv (const FdnixNixEnvOptions *options, GError **error)
   g_ptr_array_add (argv, g_strdup ("--json"));
   g_ptr_array_add (argv, g_strdup ("--meta"));
 
-  /* nixpkgs' own packages-config.nix is what channels and search.nixos.org
-   * evaluate with: it enables unfree packages and hides problem sets. */
-  if (options->packages_config && !has_config_arg (options->args) && nixpkgs[0] != '<')
+  if (options->packages_config && !has_config_arg (options->args))
     {
-      g_autofree gchar *config = g_build_filename (nixpkgs, "pkgs", "top-level",
-                                                   "packages-config.nix", NULL);
-      if (g_file_test (config, G_FILE_TEST_IS_REGULAR))
+      gchar *config = packages_config_expr (nixpkgs);
+
+      if (config != NULL)
         {
-          g_autofree gchar *absolute = g_canonicalize_filename (config, NULL);
           g_ptr_array_add (argv, g_strdup ("--arg"));
           g_ptr_array_add (argv, g_strdup ("config"));
-          g_ptr_array_add (argv, g_strdup_printf ("import %s", absolute));
+          g_ptr_array_add (argv, config);
         }
     }
   if (!add_named_args (argv, "--arg", options->args, error) ||

@@ -71,3 +71,6 @@ in
     };
   };
 }
+# An alias, as nixpkgs has thousands: pkgs/top-level/packages-config.nix
+# (allowAliases = false) hides it, as it hides nixpkgs' own.
+// (if config.allowAliases or true then { hello-alias = pkg "hello-2.12.1" "2.12.1" { description = "An alias"; }; } else { })
