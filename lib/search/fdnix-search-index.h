@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "core/fdnix-record.h"
+#include "search/fdnix-keyword-index.h"
 
 G_BEGIN_DECLS
 
@@ -29,7 +30,14 @@ typedef struct {
   guint16 last_segment;  /* where the attribute path's last segment starts */
   guint8  has_vector;
   guint8  depth;         /* dots in the attribute path */
+  guint8  flags;         /* FdnixSearchEntryFlags */
 } FdnixSearchEntry;
+
+typedef enum {
+  FDNIX_SEARCH_ENTRY_BROKEN   = 1 << 0,
+  FDNIX_SEARCH_ENTRY_INSECURE = 1 << 1,
+  FDNIX_SEARCH_ENTRY_UNFREE   = 1 << 2,
+} FdnixSearchEntryFlags;
 
 typedef struct _FdnixSearchIndex FdnixSearchIndex;
 
@@ -61,6 +69,7 @@ const gchar            *fdnix_search_index_get_string    (const FdnixSearchIndex
                                                           guint32                 offset);
 const gfloat           *fdnix_search_index_get_vectors   (const FdnixSearchIndex *self);
 gsize                   fdnix_search_index_get_memory_size (const FdnixSearchIndex *self);
+const FdnixKeywordIndex *fdnix_search_index_get_keywords (const FdnixSearchIndex *self);
 
 /* Shorthands for the strings of an entry. */
 #define fdnix_search_entry_name(index, e)        fdnix_search_index_get_string ((index), (e)->name)

@@ -12,6 +12,8 @@ const FdnixSetting fdnix_search_settings[] = {
     "Show at most N packages per query" },
   { "search.min-score", FDNIX_SETTING_DOUBLE, "0.1", "FDNIX_SEARCH_MIN_SCORE", "min-score", 0, "S",
     "Leave out packages scoring below S (0 to 10; see --explain)" },
+  { "search.fusion", FDNIX_SETTING_STRING, "hybrid", "FDNIX_SEARCH_FUSION", "fusion", 0, "MODE",
+    "What orders packages after names: hybrid (keywords and vectors), keyword or vector" },
   FDNIX_SETTING_END
 };
 
@@ -37,8 +39,24 @@ fdnix_search_options_from_config (FdnixConfig *config, FdnixSearchOptions *out_o
   if (!fdnix_config_check_range (config, "search.limit", 1, 100000, error) ||
       !fdnix_config_check_range (config, "search.min-score", 0, 10, error))
     return FALSE;
+  const gchar *fusion = fdnix_config_get_string (config, "search.fusion");
+
   out_options->limit = (guint) fdnix_config_get_int (config, "search.limit");
   out_options->min_score = (gfloat) fdnix_config_get_double (config, "search.min-score");
+  /* a negative weight leaves that list out */
+  if (g_strcmp0 (fusion, "hybrid") == 0)
+    out_options->keyword_weight = out_options->vector_weight = 1;
+  else if (g_strcmp0 (fusion, "keyword") == 0)
+    out_options->keyword_weight = 1, out_options->vector_weight = -1;
+  else if (g_strcmp0 (fusion, "vector") == 0)
+    out_options->keyword_weight = -1, out_options->vector_weight = 1;
+  else
+    {
+      g_autofree gchar *origin = fdnix_config_describe_source (config, "search.fusion");
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                   "%s: '%s' is not hybrid, keyword or vector", origin, fusion);
+      return FALSE;
+    }
   return TRUE;
 }
 
