@@ -25,6 +25,7 @@ EXTRA_DIST += \
 	$(SEARCH_SHELL_TESTS) \
 	bench/search.sh \
 	bench/relevance/README \
+	bench/relevance/check-queries.py \
 	bench/relevance/queries.tsv \
 	bench/relevance/score.py \
 	bench/relevance/relevance.sh \
