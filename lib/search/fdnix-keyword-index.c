@@ -23,8 +23,9 @@ typedef struct {
 struct _FdnixKeywordIndex {
   /* while building */
   FdnixTermizer *termizer;
-  GHashTable    *building;      /* term → GArray of Posting */
-  GHashTable    *doc_terms;     /* the current document's term → Posting (scratch) */
+  GHashTable    *term_ids;      /* stem → id + 1 */
+  GPtrArray     *term_names;    /* id → stem (the key above) */
+  GPtrArray     *term_lists;    /* id → GArray of Posting, by document */
   GArray        *lengths;       /* guint16[N_FIELDS] per document */
   guint          n_docs;
   /* sealed */
@@ -57,8 +58,9 @@ fdnix_keyword_index_new (void)
   FdnixKeywordIndex *self = g_new0 (FdnixKeywordIndex, 1);
 
   self->termizer = fdnix_termizer_new ();
-  self->building = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_postings);
-  self->doc_terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  self->term_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->term_names = g_ptr_array_new ();
+  self->term_lists = g_ptr_array_new_with_free_func (free_postings);
   self->lengths = g_array_new (FALSE, TRUE, sizeof (guint16) * FDNIX_KEYWORD_N_FIELDS);
   return self;
 }
@@ -73,8 +75,9 @@ fdnix_keyword_index_free (FdnixKeywordIndex *self)
   if (self == NULL)
     return;
   fdnix_termizer_free (self->termizer);
-  g_clear_pointer (&self->building, g_hash_table_unref);
-  g_clear_pointer (&self->doc_terms, g_hash_table_unref);
+  g_clear_pointer (&self->term_lists, g_ptr_array_unref);
+  g_clear_pointer (&self->term_names, g_ptr_array_unref);
+  g_clear_pointer (&self->term_ids, g_hash_table_unref);
   g_clear_pointer (&self->terms, g_hash_table_unref);
   g_array_unref (self->lengths);
   g_free (self->term_table);
@@ -88,34 +91,34 @@ typedef struct {
   guint              length;
 } AddContext;
 
+/* A term's postings are appended in document order, so the current
+ * document's posting, if any, is the list's last. */
 static void
 count_term (const gchar *term, gsize length, gpointer user_data)
 {
   AddContext *c = user_data;
-  GHashTable *doc_terms = c->self->doc_terms;
-  Posting *p = g_hash_table_lookup (doc_terms, term);
+  FdnixKeywordIndex *self = c->self;
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->term_ids, term));
+  GArray *list;
+  Posting *p;
 
   (void) length;
-  if (p == NULL)
+  if (id == 0)
     {
-      GArray *list = g_hash_table_lookup (c->self->building, term);
-      gchar *key;
+      gchar *key = g_strdup (term);
 
-      if (list == NULL)
-        {
-          key = g_strdup (term);
-          list = g_array_new (FALSE, FALSE, sizeof (Posting));
-          g_hash_table_insert (c->self->building, key, list);
-        }
-      else
-        key = NULL;
-      p = g_new0 (Posting, 1);
-      p->doc = c->self->n_docs;
-      /* the key of the building table outlives the scratch table */
-      if (key == NULL)
-        g_hash_table_lookup_extended (c->self->building, term, (gpointer *) &key, NULL);
-      g_hash_table_insert (doc_terms, key, p);
+      g_hash_table_insert (self->term_ids, key, GUINT_TO_POINTER (self->term_names->len + 1));
+      g_ptr_array_add (self->term_names, key);
+      g_ptr_array_add (self->term_lists, g_array_new (FALSE, FALSE, sizeof (Posting)));
+      id = self->term_names->len;
     }
+  list = self->term_lists->pdata[id - 1];
+  if (list->len == 0 || g_array_index (list, Posting, list->len - 1).doc != self->n_docs)
+    {
+      Posting fresh = { self->n_docs, { 0 } };
+      g_array_append_val (list, fresh);
+    }
+  p = &g_array_index (list, Posting, list->len - 1);
   if (p->tf[c->field] < G_MAXUINT8)
     p->tf[c->field]++;
   if (c->length < G_MAXUINT16)
@@ -134,8 +137,6 @@ guint
 fdnix_keyword_index_add (FdnixKeywordIndex *self, const gchar *const *fields)
 {
   guint16 lengths[FDNIX_KEYWORD_N_FIELDS];
-  GHashTableIter iter;
-  gpointer key, value;
 
   g_return_val_if_fail (!self->sealed, 0);
   for (guint f = 0; f < FDNIX_KEYWORD_N_FIELDS; f++)
@@ -145,10 +146,6 @@ fdnix_keyword_index_add (FdnixKeywordIndex *self, const gchar *const *fields)
       fdnix_termizer_split (self->termizer, fields[f], count_term, &c);
       lengths[f] = (guint16) c.length;
     }
-  g_hash_table_iter_init (&iter, self->doc_terms);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    g_array_append_vals (g_hash_table_lookup (self->building, key), value, 1);
-  g_hash_table_remove_all (self->doc_terms);
   g_array_append_vals (self->lengths, lengths, 1);
   return self->n_docs++;
 }
@@ -177,10 +174,7 @@ fdnix_keyword_index_seal (FdnixKeywordIndex *self, const gint *new_ids, guint n_
   guint n_docs = new_ids != NULL ? n_new : self->n_docs;
   g_autoptr(GArray) lengths = g_array_new (FALSE, TRUE, sizeof (guint16) * FDNIX_KEYWORD_N_FIELDS);
   gdouble totals[FDNIX_KEYWORD_N_FIELDS] = { 0 };
-  GHashTableIter iter;
-  gpointer key, value;
   gsize total = 0;
-  guint t = 0;
 
   g_return_if_fail (!self->sealed);
   g_array_set_size (lengths, n_docs);
@@ -202,17 +196,16 @@ fdnix_keyword_index_seal (FdnixKeywordIndex *self, const gint *new_ids, guint n_
   g_array_unref (self->lengths);
   self->lengths = g_steal_pointer (&lengths);
 
-  g_hash_table_iter_init (&iter, self->building);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    total += ((GArray *) value)->len;
+  for (guint id = 0; id < self->term_lists->len; id++)
+    total += ((GArray *) self->term_lists->pdata[id])->len;
   self->postings = g_new (Posting, MAX (total, 1));
-  self->term_table = g_new (Term, MAX (g_hash_table_size (self->building), 1));
+  self->term_table = g_new (Term, MAX (self->term_lists->len, 1));
   self->terms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_hash_table_iter_init (&iter, self->building);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  for (guint id = 0; id < self->term_lists->len; id++)
     {
-      GArray *list = value;
-      Term *term = &self->term_table[t++];
+      GArray *list = self->term_lists->pdata[id];
+      Term *term = &self->term_table[id];
+      gboolean sorted = TRUE;
 
       term->start = (guint32) self->n_postings;
       for (guint i = 0; i < list->len; i++)
@@ -223,16 +216,22 @@ fdnix_keyword_index_seal (FdnixKeywordIndex *self, const gint *new_ids, guint n_
           if (to < 0)
             continue;
           p.doc = (guint32) to;
+          if (self->n_postings > term->start && self->postings[self->n_postings - 1].doc > p.doc)
+            sorted = FALSE;
           self->postings[self->n_postings++] = p;
         }
       term->count = (guint32) (self->n_postings - term->start);
-      qsort (self->postings + term->start, term->count, sizeof (Posting), compare_postings);
-      g_hash_table_iter_steal (&iter);
-      g_hash_table_insert (self->terms, key, term);
-      g_array_unref (list);
+      if (!sorted)
+        qsort (self->postings + term->start, term->count, sizeof (Posting), compare_postings);
+      g_array_set_size (list, 0);
     }
-  g_clear_pointer (&self->building, g_hash_table_unref);
-  g_clear_pointer (&self->doc_terms, g_hash_table_unref);
+  /* the stems move from the building table to the sealed one */
+  g_hash_table_steal_all (self->term_ids);
+  for (guint id = 0; id < self->term_names->len; id++)
+    g_hash_table_insert (self->terms, self->term_names->pdata[id], &self->term_table[id]);
+  g_clear_pointer (&self->term_lists, g_ptr_array_unref);
+  g_clear_pointer (&self->term_names, g_ptr_array_unref);
+  g_clear_pointer (&self->term_ids, g_hash_table_unref);
   g_clear_pointer (&self->termizer, fdnix_termizer_free);
   self->n_docs = n_docs;
   self->sealed = TRUE;

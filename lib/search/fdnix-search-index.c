@@ -101,7 +101,39 @@ typedef struct {
   const gchar *long_description;
   const gchar *position;
   guint8       flags;
+  guint8       maintainers;
 } Fields;
+
+/* The elements of a JSON array: commas at its own level, plus one. */
+static guint8
+count_elements (const gchar *json)
+{
+  guint depth = 0, count = 0;
+  gboolean in_string = FALSE, empty = TRUE;
+
+  for (const gchar *p = json != NULL ? json : ""; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      if (*p == '[' || *p == '{')
+        depth++;
+      else if (*p == ']' || *p == '}')
+        depth--;
+      else if (*p == ',' && depth == 1)
+        count++;
+      if (depth >= 1 && !g_ascii_isspace (*p) && !(depth == 1 && *p == '['))
+        empty = FALSE;
+    }
+  return (guint8) MIN (empty ? 0 : count + 1, G_MAXUINT8);
+}
 
 /* The keyword document of a package: its names, texts and categories. */
 static void
@@ -144,6 +176,7 @@ add_entry (FdnixSearchIndex *self, const Fields *f, GError **error)
     if (*p == '.')
       e.depth++;
   e.flags = f->flags;
+  e.maintainers = f->maintainers;
   g_array_append_val (self->entries, e);
   add_keywords (self, f);
   return TRUE;
@@ -166,7 +199,7 @@ fdnix_search_index_add (FdnixSearchIndex *self, const gchar *package_name, const
                         const gchar *pname, const gchar *main_program, const gchar *description,
                         GError **error)
 {
-  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, 0 };
+  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, 0, 0 };
 
   return add_entry (self, &f, error);
 }
@@ -186,7 +219,8 @@ fdnix_search_index_add_record (FdnixSearchIndex *self, const FdnixRecord *record
                record->description, record->long_description, record->position,
                (record->broken ? FDNIX_SEARCH_ENTRY_BROKEN : 0) |
                (record->insecure ? FDNIX_SEARCH_ENTRY_INSECURE : 0) |
-               (record->unfree ? FDNIX_SEARCH_ENTRY_UNFREE : 0) };
+               (record->unfree ? FDNIX_SEARCH_ENTRY_UNFREE : 0),
+               count_elements (record->maintainers_json) };
 
   return add_entry (self, &f, error);
 }

@@ -31,6 +31,7 @@ typedef struct {
   guint8  has_vector;
   guint8  depth;         /* dots in the attribute path */
   guint8  flags;         /* FdnixSearchEntryFlags */
+  guint8  maintainers;   /* how many (at most 255) */
 } FdnixSearchEntry;
 
 typedef enum {

@@ -350,11 +350,12 @@ fdnix_search_relevance (guint keyword_rank, guint vector_rank, const FdnixSearch
   gfloat wk = options->keyword_weight, wv = options->vector_weight;
   gfloat sum = 0;
 
+  /* options left at zero mean the plain hybrid */
   if (wk <= 0 && wv <= 0)
     wk = wv = 1;
-  if (keyword_rank > 0)
+  if (keyword_rank > 0 && wk > 0)
     sum += wk / (FDNIX_SEARCH_RRF_K + keyword_rank);
-  if (vector_rank > 0)
+  if (vector_rank > 0 && wv > 0)
     sum += wv / (FDNIX_SEARCH_RRF_K + vector_rank);
   return sum * (FDNIX_SEARCH_RRF_K + 1) / (MAX (wk, 0) + MAX (wv, 0));
 }
@@ -379,6 +380,10 @@ fdnix_search_score (const FdnixSearchHit *hit, const FdnixSearchEntry *entry)
     score -= FDNIX_SEARCH_DEPTH_PENALTY * MIN (entry->depth, 2);
   if (entry->flags & (FDNIX_SEARCH_ENTRY_BROKEN | FDNIX_SEARCH_ENTRY_INSECURE))
     score -= FDNIX_SEARCH_UNSOUND_PENALTY;
+  /* among packages the query's words fit, the ones more people look after */
+  if (hit->relevance > 0)
+    score += FDNIX_SEARCH_MAINTAINER_PRIOR * MIN (entry->maintainers, FDNIX_SEARCH_MAINTAINER_CAP) /
+             FDNIX_SEARCH_MAINTAINER_CAP;
   return score;
 }
 
@@ -548,9 +553,10 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
    * makes a relevance of 1 */
   if (unit == NULL)
     fusion.vector_weight = -1;
-  if (fusion.vector_weight >= 0)
+  /* cosines are shown by --explain even when they do not count */
+  if (unit != NULL)
     rank_vectors (index, unit, cosines, vector_ranks);
-  if (fusion.keyword_weight >= 0)
+  if (fusion.keyword_weight > 0 || fusion.vector_weight <= 0)
     rank_keywords (index, query, keyword_scores, keyword_ranks);
   for (guint i = 0; i < count; i++)
     {

@@ -9,10 +9,13 @@
  *   relevance = (wk / (60 + keyword rank) + wv / (60 + vector rank))
  *               × 61 / (wk + wv)                  (1 for first in both)
  *
- * with wk = wv = 1 by default (search.fusion picks "keyword" or "vector"
- * alone).  Ranks, not scores, are fused, so a model's cosine scale does not
- * matter.  A package's score is its best name match plus its relevance,
- * less a little for depth and for being broken or insecure:
+ * with wk = 1 and wv = 1 for a semantic embedder (Bedrock, OpenAI-compatible)
+ * but 0 for the built-in offline one: its vectors are lexical, and on the
+ * tuning queries they only blurred what the keywords found (search.fusion
+ * and search.vector-weight change this).  Ranks, not scores, are fused, so
+ * a model's cosine scale does not matter.  A package's score is its best
+ * name match plus its relevance, plus a prior for being looked after, less
+ * a little for depth and for being broken or insecure:
  *
  *   exact attribute path            4        the query is the attribute path
  *   exact pname or main program     3        ("rg" is ripgrep's program)
@@ -25,7 +28,10 @@
  *
  *   + relevance (× 0.5 after an exact name: it only orders packages of one
  *     name)
- *   - 0.1 per dot of the attribute path, at most 2 (package-set members
+ *   + 0.3 × min (maintainers, 4) / 4 when the relevance is not 0: nixpkgs
+ *     has no download counts, and the software many people maintain is
+ *     the software many people use (irssi over a one-person IRC client)
+ *   - 0.2 per dot of the attribute path, at most 2 (package-set members
  *     such as emacsPackages.rg come after top-level packages), except for
  *     an exact attribute path
  *   - 0.3 for a broken or insecure package
@@ -52,11 +58,13 @@ G_BEGIN_DECLS
 #define FDNIX_SEARCH_PREFIX_SCORE        0.5f
 #define FDNIX_SEARCH_FUZZY_SCORE         0.8f
 #define FDNIX_SEARCH_EXACT_COSINE_WEIGHT 0.5f
-#define FDNIX_SEARCH_DEPTH_PENALTY       0.1f
+#define FDNIX_SEARCH_DEPTH_PENALTY       0.2f
 #define FDNIX_SEARCH_OTHER_FIELD_WEIGHT  0.75f
 #define FDNIX_SEARCH_RRF_K               60
 #define FDNIX_SEARCH_FUSION_DEPTH        200
 #define FDNIX_SEARCH_UNSOUND_PENALTY     0.3f
+#define FDNIX_SEARCH_MAINTAINER_PRIOR    0.3f
+#define FDNIX_SEARCH_MAINTAINER_CAP      4
 
 typedef enum {
   FDNIX_MATCH_NONE,

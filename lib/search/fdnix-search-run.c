@@ -200,10 +200,9 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
   gint64 start;
   guint64 results = 0, unanswered = 0;
 
-  if (!fdnix_search_options_from_config (config, &search_options, error) ||
-      !fdnix_retry_options_load (&retry, config, error))
-    return FALSE;
-  if ((embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
+  if (!fdnix_retry_options_load (&retry, config, error) ||
+      (embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
+      !fdnix_search_options_from_config (config, embedder, &search_options, error) ||
       (objects = fdnix_objects_new_from_config (config, error)) == NULL ||
       (store = fdnix_store_new_from_config (config, error)) == NULL)
     return FALSE;
