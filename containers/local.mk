@@ -10,9 +10,9 @@ EXTRA_DIST += \
 	containers/embed.Dockerfile.dockerignore \
 	containers/ecs/fdnix-metadata.task.json \
 	containers/ecs/fdnix-embed.task.json \
-	containers/stepfunctions/fdnix-pipeline.asl.json \
-	containers/events/fdnix-nightly.rule.json \
-	containers/events/fdnix-nightly.targets.json \
+	containers/stepfunctions/fdnix-daily-pipeline.asl.json \
+	containers/events/fdnix-daily-pipeline-trigger.rule.json \
+	containers/events/fdnix-daily-pipeline-trigger.targets.json \
 	containers/iam/ecs-tasks.trust.json \
 	containers/iam/states.trust.json \
 	containers/iam/events.trust.json \

@@ -245,6 +245,86 @@ START_TEST (test_file_source)
 }
 END_TEST
 
+/* What nix-env prints on stderr when it fails, on different machines and
+ * nix versions, and the one line a failure reports. */
+static const struct {
+  const gchar *name;
+  const gchar *stderr_text;
+  const gchar *message;
+  const gchar *rest;          /* the other lines, joined with '|' */
+} nix_stderr_cases[] = {
+  { "plain",
+    "error: getting status of '/n/missing-file.nix': No such file or directory\n",
+    "getting status of '/n/missing-file.nix': No such file or directory", "" },
+  { "warnings first (no nixbld group)",
+    "warning: the group 'nixbld' specified in 'build-users-group' does not exist\n"
+    "warning: the group 'nixbld' specified in 'build-users-group' does not exist\n"
+    "error: getting status of '/n/missing-file.nix': No such file or directory\n",
+    "getting status of '/n/missing-file.nix': No such file or directory",
+    "warning: the group 'nixbld' specified in 'build-users-group' does not exist|"
+    "warning: the group 'nixbld' specified in 'build-users-group' does not exist" },
+  { "nix 2.8 evaluation error with position and excerpt",
+    "warning: unknown setting 'foo'\n"
+    "error: undefined variable 'lib'\n"
+    "\n"
+    "       at /n/default.nix:3:9:\n"
+    "\n"
+    "            2| {\n"
+    "            3|   meta = lib.x;\n"
+    "             |         ^\n"
+    "            4| }\n"
+    "(use '--show-trace' to show detailed location information)\n",
+    "undefined variable 'lib' at /n/default.nix:3:9",
+    "warning: unknown setting 'foo'|"
+    "            2| {|            3|   meta = lib.x;|             |         ^|            4| }|"
+    "(use '--show-trace' to show detailed location information)" },
+  { "newer nix: a trace, then the nested error",
+    "error:\n"
+    "       … while evaluating the attribute 'meta'\n"
+    "         at /n/default.nix:2:3:\n"
+    "            1| {\n"
+    "            2|   meta = throw \"boom\";\n"
+    "             |   ^\n"
+    "\n"
+    "       error: boom\n",
+    "boom",
+    "error:|       … while evaluating the attribute 'meta'|         at /n/default.nix:2:3:|"
+    "            1| {|            2|   meta = throw \"boom\";|             |   ^" },
+  { "an error message over two lines",
+    "error: while evaluating 'x':\n"
+    "         attribute 'y' missing\n"
+    "warning: later warning\n",
+    "while evaluating 'x': attribute 'y' missing", "warning: later warning" },
+  { "colours and carriage returns",
+    "\033[35;1mwarning:\033[0m something\r\n\033[31;1merror:\033[0m \033[1mbad\033[0m thing\r\n",
+    "bad thing", "warning: something" },
+  { "no error: line: the last non-blank line",
+    "Segmentation fault\ncore dumped\n\n  \n", "core dumped", "Segmentation fault" },
+  { "nothing", "", "(nothing on stderr)", "" },
+  { "only blank lines", "\n \n\t\n", "(nothing on stderr)", "" },
+  { "an empty error", "warning: w\nerror:\n", "(nix-env printed an empty error)", "warning: w" },
+};
+
+START_TEST (test_nix_env_error_line)
+{
+  g_autoptr(GPtrArray) rest = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *message = NULL;
+  g_autofree gchar *joined = NULL;
+
+  message = fdnix_nix_env_error_line (nix_stderr_cases[_i].stderr_text, rest);
+  g_ptr_array_add (rest, NULL);
+  joined = g_strjoinv ("|", (gchar **) rest->pdata);
+  ck_assert_msg (g_strcmp0 (message, nix_stderr_cases[_i].message) == 0,
+                 "%s: message '%s'", nix_stderr_cases[_i].name, message);
+  ck_assert_msg (strchr (message, '\n') == NULL, "%s: one line", nix_stderr_cases[_i].name);
+  ck_assert_msg (g_strcmp0 (joined, nix_stderr_cases[_i].rest) == 0,
+                 "%s: other lines '%s'", nix_stderr_cases[_i].name, joined);
+  g_clear_pointer (&message, g_free);
+  message = fdnix_nix_env_error_line (nix_stderr_cases[_i].stderr_text, NULL);
+  ck_assert_str_eq (message, nix_stderr_cases[_i].message);
+}
+END_TEST
+
 static Suite *
 source_suite (void)
 {
@@ -256,6 +336,7 @@ source_suite (void)
   tcase_add_loop_test (tc, test_decoder_brotli, 0, G_N_ELEMENTS (chunk_sizes));
   tcase_add_test (tc, test_nix_env_argv);
   tcase_add_test (tc, test_nix_env_packages_config);
+  tcase_add_loop_test (tc, test_nix_env_error_line, 0, G_N_ELEMENTS (nix_stderr_cases));
   tcase_add_test (tc, test_channel_url);
   tcase_add_test (tc, test_choose_input);
   tcase_add_test (tc, test_nixpkgs_root);

@@ -40,6 +40,7 @@ include tests/aws.mk
 include tests/embed.mk
 include tests/search.mk
 include tests/packaging.mk
+include tests/deploy.mk
 
 EXTRA_DIST += \
 	tests/fdnix-test.h \

@@ -12,6 +12,7 @@ TESTS += \
 	tests/test-metadata-cli.sh \
 	tests/test-metadata-nix.sh \
 	tests/test-man-settings.sh \
+	tests/test-man-lint.sh \
 	$(NULL)
 EXTRA_DIST += \
 	tests/servers/https-file-server.py \
@@ -19,6 +20,7 @@ EXTRA_DIST += \
 	tests/test-metadata-cli.sh \
 	tests/test-metadata-nix.sh \
 	tests/test-man-settings.sh \
+	tests/test-man-lint.sh \
 	$(NULL)
 
 # Corpus-scale checks: run by .ci/run (tests/corpus/run-all.sh) with

@@ -62,16 +62,45 @@ fdnix-metadata --nixpkgs "$fixture" --database "$db" --summary-json "$TEST_TMP/s
 check '[ "$(jq -r .counts.written "$TEST_TMP/summary2.json")" = 0 ]' "second run writes 0 rows"
 check '[ "$(jq -r .counts.unchanged "$TEST_TMP/summary2.json")" = 21 ]' "second run: all unchanged"
 
-# --- a failing evaluation: exit 1, nix's message shown, store untouched
+# --- a failing evaluation: exit 1, one error line with nix's own message,
+# store untouched.  Before its error nix may warn, e.g. (as root) when the
+# build-users group does not exist: run it as this machine is set up and
+# with a group that exists nowhere, so both cases are checked everywhere.
 before=$(sqlite3 "$db" .dump | sha256sum)
-set +e
-fdnix-metadata --nixpkgs "$FDNIX_TESTS_SRCDIR/data/nix-broken" --database "$db" --log-format=text 2>"$TEST_TMP/broken.log"
-status=$?
-set -e
-check '[ "$status" = 1 ]' "failed nix-env gives exit status 1 (got $status)"
-grep -q 'error: .*nix-env exited with status 1.*missing-file.nix' "$TEST_TMP/broken.log" \
-  || { cat "$TEST_TMP/broken.log"; fail "error line names nix-env's status and message"; }
-check '[ "$(grep -c "error:" "$TEST_TMP/broken.log")" = 1 ]' "exactly one error line"
+broken="$FDNIX_TESTS_SRCDIR/data/nix-broken"
+for setup in machine no-such-group; do
+  conf_dir="$TEST_TMP/nix-conf-$setup"
+  mkdir -p "$conf_dir"
+  case $setup in
+    machine) : > "$conf_dir/nix.conf" ;;
+    no-such-group) echo 'build-users-group = fdnix-test-no-such-group' > "$conf_dir/nix.conf" ;;
+  esac
+  # what nix-env itself prints
+  if NIX_CONF_DIR=$conf_dir nix-env -f "$broken" -qaP --json --meta >/dev/null 2>"$TEST_TMP/nix-$setup.err"; then
+    fail "nix-env succeeded on the broken fixture"
+  fi
+  grep -q '^error: .*missing-file.nix' "$TEST_TMP/nix-$setup.err" || { cat "$TEST_TMP/nix-$setup.err"; fail "nix-env's own error ($setup)"; }
+  echo "# $setup: nix-env printed $(grep -c . "$TEST_TMP/nix-$setup.err") stderr lines, $(grep -c '^warning:' "$TEST_TMP/nix-$setup.err") of them warnings"
+
+  set +e
+  NIX_CONF_DIR=$conf_dir fdnix-metadata --nixpkgs "$broken" --database "$db" --log-format=text 2>"$TEST_TMP/broken.log"
+  status=$?
+  set -e
+  check '[ "$status" = 1 ]' "failed nix-env gives exit status 1 (got $status, $setup)"
+  grep -q 'error: .*nix-env exited with status 1: getting status of .*missing-file.nix.: No such file or directory$' "$TEST_TMP/broken.log" \
+    || { cat "$TEST_TMP/broken.log"; fail "error line names nix-env's status and nix's message ($setup)"; }
+  check '[ "$(grep -c "error:" "$TEST_TMP/broken.log")" = 1 ]' "exactly one error line ($setup)"
+  ! grep -q 'warning: the group' "$TEST_TMP/broken.log" || { cat "$TEST_TMP/broken.log"; fail "nix's warnings shown without -v ($setup)"; }
+
+  # -v: every other line nix printed is in the log, at info level
+  set +e
+  NIX_CONF_DIR=$conf_dir fdnix-metadata --nixpkgs "$broken" --database "$db" --log-format=text -v 2>"$TEST_TMP/broken-v.log"
+  set -e
+  grep -v '^error:' "$TEST_TMP/nix-$setup.err" | grep . | sort -u > "$TEST_TMP/nix-$setup.rest" || true
+  while IFS= read -r line; do
+    grep -qF "info: nix-env: $line" "$TEST_TMP/broken-v.log" || { cat "$TEST_TMP/broken-v.log"; fail "-v does not log nix's '$line' ($setup)"; }
+  done < "$TEST_TMP/nix-$setup.rest"
+done
 check '[ "$(sqlite3 "$db" .dump | sha256sum)" = "$before" ]' "store unchanged after a failed evaluation"
 
 # --- a missing nix-env is a clear error too

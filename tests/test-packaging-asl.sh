@@ -8,7 +8,7 @@ validator="$nm/.bin/asl-validator"
 [ -x "$validator" ] || skip "asl-validator is not installed in $nm"
 
 top=$(cd "$FDNIX_TESTS_SRCDIR/.." && pwd)
-sm="$top/containers/stepfunctions/fdnix-pipeline.asl.json"
+sm="$top/containers/stepfunctions/fdnix-daily-pipeline.asl.json"
 "$validator" --json-path "$sm" || fail "asl-validator rejects $sm"
 
 sed 's/"Next": "Index"/"Next": "NoSuchState"/' "$sm" > "$TEST_TMP/broken.json"

@@ -2,15 +2,18 @@
 # etc/fdnix.conf, the commented default configuration, names only settings
 # that exist: with every "#key=value" line uncommented it is a key file whose
 # [group] key pairs are all registered by a built program (--list-settings).
+# Every program must be built and list its settings: a failure fails.
 . "$(dirname "$0")/lib.sh"
 need python3
 
 top=$(cd "$FDNIX_TESTS_SRCDIR/.." && pwd)
 : > "$TEST_TMP/settings"
 for prog in fdnix-metadata fdnix-embed fdnix-search; do
-  [ -x "$FDNIX_BUILDDIR/$prog" ] && "$FDNIX_BUILDDIR/$prog" --list-settings >> "$TEST_TMP/settings"
+  [ -x "$FDNIX_BUILDDIR/$prog" ] || fail "$prog is not built in $FDNIX_BUILDDIR"
+  "$FDNIX_BUILDDIR/$prog" --list-settings > "$TEST_TMP/$prog.settings" || fail "$prog --list-settings failed"
+  [ -s "$TEST_TMP/$prog.settings" ] || fail "$prog --list-settings printed nothing"
+  cat "$TEST_TMP/$prog.settings" >> "$TEST_TMP/settings"
 done
-[ -s "$TEST_TMP/settings" ] || skip "no program is built"
 
 python3 - "$top/etc/fdnix.conf" "$TEST_TMP/settings" <<'PY' || fail "etc/fdnix.conf names unknown settings"
 import re, sys

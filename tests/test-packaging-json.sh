@@ -23,8 +23,11 @@ def check(cond, msg):
     if not cond:
         errors.append(msg)
 
-groups = {"fdnix-metadata": "/fdnix/metadata-generator",
-          "fdnix-embed": "/fdnix/embedding-generator"}
+# names aws-apply.sh fills in (defaults: the original pipeline's)
+groups = {"fdnix-metadata": "@METADATA_LOG_GROUP@",
+          "fdnix-embed": "@EMBED_LOG_GROUP@"}
+repos = {"fdnix-metadata": "@METADATA_REPOSITORY@",
+         "fdnix-embed": "@EMBED_REPOSITORY@"}
 # Fargate's CPU/memory combinations (MiB)
 valid_fargate = {256: (512, 1024, 2048), 512: range(1024, 4097, 1024),
                  1024: range(2048, 8193, 1024), 2048: range(4096, 16385, 1024),
@@ -47,10 +50,11 @@ for family, group in groups.items():
     lc = c["logConfiguration"]
     check(lc["logDriver"] == "awslogs", f"{family}: log driver")
     check(lc["options"]["awslogs-group"] == group, f"{family}: log group {lc['options']['awslogs-group']}")
-    check(f"/{family}:" in c["image"], f"{family}: image repository")
+    check(c["image"] == f"@ACCOUNT_ID@.dkr.ecr.@REGION@.amazonaws.com/{repos[family]}:@TAG@",
+          f"{family}: image {c['image']}")
 
 # the state machine runs exactly these task definitions and container names
-sm = docs["stepfunctions/fdnix-pipeline.asl.json"]
+sm = docs["stepfunctions/fdnix-daily-pipeline.asl.json"]
 def walk(states):
     for name, st in states.items():
         yield name, st
@@ -75,12 +79,13 @@ for name, st in walk(sm["States"]):
     if st["Type"] in ("Task", "Map") and name != "EmbedShard":
         check(st.get("Catch"), f"{name}: no Catch")
 
-rule = docs["events/fdnix-nightly.rule.json"]
+rule = docs["events/fdnix-daily-pipeline-trigger.rule.json"]
+check(rule["Name"] == "@RULE@", f"rule name {rule['Name']}")
 check(rule["ScheduleExpression"] == "cron(0 2 * * ? *)", "schedule is not 02:00 UTC daily")
-tg = docs["events/fdnix-nightly.targets.json"]
+tg = docs["events/fdnix-daily-pipeline-trigger.targets.json"]
 check(tg["Rule"] == rule["Name"], "targets name another rule")
 (t,) = tg["Targets"]
-check(t["Arn"].endswith(":stateMachine:fdnix-pipeline"), "rule does not start the pipeline")
+check(t["Arn"] == "arn:aws:states:@REGION@:@ACCOUNT_ID@:stateMachine:@STATE_MACHINE@", "rule does not start the pipeline")
 inp = json.loads(t["Input"])
 n = len(inp["shards"])
 check(inp["shards"] == [f"{k}/{n}" for k in range(n)], f"shards {inp['shards']}")

@@ -21,8 +21,8 @@
 
 #define READ_CHUNK (256 * 1024)
 #define POLL_MS 200
-/* What a failure shows of nix-env's stderr: its end, where the error is. */
-#define STDERR_TAIL_BYTES 4096
+/* What is read of nix-env's stderr: its end, where the error is. */
+#define STDERR_KEEP_BYTES (256 * 1024)
 
 static gboolean
 has_config_arg (const gchar *const *args)
@@ -94,31 +94,180 @@ fdnix_nix_env_build_argv (const FdnixNixEnvOptions *options, GError **error)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&argv), FALSE);
 }
 
+/* Reads what nix-env printed on stderr: all of it, or its last
+ * STDERR_KEEP_BYTES from a line start (the error is at the end; a chatty
+ * evaluation's warnings before it are not worth unbounded memory). */
 static gchar *
-stderr_tail (const gchar *path)
+read_stderr (const gchar *path)
 {
-  g_autofree gchar *contents = NULL;
-  gsize length = 0;
+  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
+  const gchar *data;
   const gchar *start;
+  gsize length;
 
-  if (!g_file_get_contents (path, &contents, &length, NULL) || length == 0)
-    return g_strdup ("(nothing on stderr)");
-  start = length > STDERR_TAIL_BYTES ? contents + length - STDERR_TAIL_BYTES : contents;
-  return g_strstrip (g_utf8_make_valid (start, -1));
+  if (map == NULL || (length = g_mapped_file_get_length (map)) == 0)
+    return g_strdup ("");
+  data = g_mapped_file_get_contents (map);
+  start = data;
+  if (length > STDERR_KEEP_BYTES)
+    {
+      const gchar *nl;
+
+      start = data + length - STDERR_KEEP_BYTES;
+      nl = memchr (start, '\n', STDERR_KEEP_BYTES);
+      if (nl != NULL)
+        start = nl + 1;
+    }
+  return g_strndup (start, data + length - start);
 }
 
-static void
-log_stderr (const gchar *path)
+static gsize
+indent_of (const gchar *line)
 {
-  g_autofree gchar *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  gsize n = 0;
 
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return;
-  lines = g_strsplit (contents, "\n", -1);
+  while (line[n] == ' ' || line[n] == '\t')
+    n++;
+  return n;
+}
+
+static gboolean
+is_blank (const gchar *line)
+{
+  return line[indent_of (line)] == '\0';
+}
+
+/* nix's source excerpts ("  12| x = y;", "    |   ^") locate the error for a
+ * reader of the whole text; folded into one line they are noise. */
+static gboolean
+is_code_frame (const gchar *line)
+{
+  const gchar *p = line + indent_of (line);
+
+  while (g_ascii_isdigit (*p))
+    p++;
+  return *p == '|';
+}
+
+/* Drops terminal colour sequences (ESC [ ... letter) and other control
+ * characters but tab, in place: nix colours its output on a terminal. */
+static void
+strip_control (gchar *text)
+{
+  gchar *out = text;
+
+  for (const gchar *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\033')
+        {
+          if (p[1] == '[')
+            {
+              p += 2;
+              while (*p != '\0' && !g_ascii_isalpha (*p))
+                p++;
+              if (*p == '\0')
+                break;
+            }
+          continue;
+        }
+      if ((guchar) *p < 0x20 && *p != '\n' && *p != '\t')
+        continue;
+      *out++ = *p;
+    }
+  *out = '\0';
+}
+
+/**
+ * fdnix_nix_env_error_line:
+ * @text: what nix-env printed on stderr
+ * @out_rest: (element-type utf8) (optional): receives, in order, every other
+ *   non-blank line of @text (warnings, traces, source excerpts), for the log
+ *
+ * Picks nix's own error message out of its stderr, whatever else it printed
+ * (a warning about a missing build-users group, evaluation traces): the last
+ * line starting with "error:" (indented or not) and the lines indented
+ * deeper below it, folded to one line without the "error:" prefix, the
+ * source excerpts and a final colon.  When nix printed no "error:" line, the last
+ * non-blank line; when it printed nothing, "(nothing on stderr)".
+ *
+ * Returns: (transfer full): the message, one line.
+ */
+gchar *
+fdnix_nix_env_error_line (const gchar *text, GPtrArray *out_rest)
+{
+  g_autofree gchar *clean = g_utf8_make_valid (text != NULL ? text : "", -1);
+  g_autoptr(GString) message = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  gssize first = -1;
+  gsize end;
+
+  strip_control (clean);
+  lines = g_strsplit (clean, "\n", -1);
   for (gsize i = 0; lines[i] != NULL; i++)
-    if (*lines[i] != '\0')
-      g_debug ("nix-env: %s", lines[i]);
+    {
+      g_strchomp (lines[i]);
+      if (g_str_has_prefix (lines[i] + indent_of (lines[i]), "error:"))
+        first = (gssize) i;
+    }
+  if (first >= 0)
+    {
+      gsize depth = indent_of (lines[first]);
+
+      end = (gsize) first + 1;
+      while (lines[end] != NULL && (is_blank (lines[end]) || indent_of (lines[end]) > depth))
+        end++;
+    }
+  else
+    {
+      for (gsize i = 0; lines[i] != NULL; i++)
+        if (!is_blank (lines[i]))
+          first = (gssize) i;
+      if (first < 0)
+        return g_strdup ("(nothing on stderr)");
+      end = (gsize) first + 1;
+    }
+
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      const gchar *line = lines[i] + indent_of (lines[i]);
+      gboolean in_message = i >= (gsize) first && i < end;
+
+      if (*line == '\0')
+        continue;
+      if (in_message && !is_code_frame (line))
+        {
+          if (i == (gsize) first && g_str_has_prefix (line, "error:"))
+            line += strlen ("error:");
+          while (*line == ' ' || *line == '\t')
+            line++;
+          if (*line == '\0')
+            continue;
+          if (message->len > 0)
+            g_string_append_c (message, ' ');
+          g_string_append (message, line);
+        }
+      else if (out_rest != NULL)
+        g_ptr_array_add (out_rest, g_strdup (lines[i]));
+    }
+  /* a position line ends in a colon that introduced the excerpt */
+  if (message->len > 0 && message->str[message->len - 1] == ':')
+    g_string_truncate (message, message->len - 1);
+  if (message->len == 0)
+    g_string_append (message, "(nix-env printed an empty error)");
+  return g_string_free (g_steal_pointer (&message), FALSE);
+}
+
+/* On success nix's warnings are detail (-vv); on failure the lines around
+ * the error explain it (-v). */
+static void
+log_stderr (const gchar *path, GLogLevelFlags level)
+{
+  g_autofree gchar *contents = read_stderr (path);
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (gsize i = 0; lines[i] != NULL; i++)
+    if (!is_blank (lines[i]))
+      g_log (G_LOG_DOMAIN, level, "nix-env: %s", lines[i]);
 }
 
 /* nix-env holds nothing worth saving when we give up on it (timeout,
@@ -186,7 +335,7 @@ pump (GSubprocess *process, gint64 deadline, guint timeout_s,
  * @user_data: for @func
  * @out_bytes: (out) (optional): bytes read
  * @error: return location for an error; a failed nix-env's message ends
- *   with the tail of what it printed on stderr
+ *   with nix's own error message (fdnix_nix_env_error_line())
  *
  * Returns: TRUE when nix-env exited with status 0 and @func accepted
  *   everything.
@@ -234,7 +383,7 @@ fdnix_nix_env_run (const FdnixNixEnvOptions *options, FdnixChunkFunc func,
     {
       stop_process (process);
       g_prefix_error (error, "nix-env (after %" G_GUINT64_FORMAT " bytes): ", bytes);
-      log_stderr (stderr_path);
+      log_stderr (stderr_path, G_LOG_LEVEL_INFO);
       g_unlink (stderr_path);
       return FALSE;
     }
@@ -246,7 +395,13 @@ fdnix_nix_env_run (const FdnixNixEnvOptions *options, FdnixChunkFunc func,
     }
   if (!g_subprocess_get_successful (process))
     {
-      g_autofree gchar *tail = stderr_tail (stderr_path);
+      g_autofree gchar *text = read_stderr (stderr_path);
+      g_autoptr(GPtrArray) rest = g_ptr_array_new_with_free_func (g_free);
+      g_autofree gchar *tail = fdnix_nix_env_error_line (text, rest);
+
+      /* the error names nix's message; what else nix said goes to the log */
+      for (guint i = 0; i < rest->len; i++)
+        g_info ("nix-env: %s", (const gchar *) rest->pdata[i]);
 
       if (g_subprocess_get_if_signaled (process))
         g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "nix-env was killed by signal %d: %s",
@@ -257,7 +412,7 @@ fdnix_nix_env_run (const FdnixNixEnvOptions *options, FdnixChunkFunc func,
       g_unlink (stderr_path);
       return FALSE;
     }
-  log_stderr (stderr_path);
+  log_stderr (stderr_path, G_LOG_LEVEL_DEBUG);
   g_unlink (stderr_path);
   if (out_bytes != NULL)
     *out_bytes = bytes;

@@ -21,5 +21,7 @@ gboolean fdnix_nix_env_run        (const FdnixNixEnvOptions *options,
                                    gpointer                  user_data,
                                    guint64                  *out_bytes,
                                    GError                  **error);
+gchar   *fdnix_nix_env_error_line (const gchar              *text,
+                                   GPtrArray                *out_rest);
 
 G_END_DECLS

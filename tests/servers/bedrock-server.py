@@ -11,6 +11,10 @@ Run with Debian's /usr/bin/python3 (python3-botocore).  Options:
   --throttle-first N   answer the first N requests with 429
   --fail-after N       answer every request after the N-th with 500
   --seed S             varies the deterministic vectors (default 0)
+  --credentials FILE   also accept the keys in FILE ({"roles": [{"AccessKeyId",
+                       "SecretAccessKey", "Token"}]}, e.g. temporary
+                       credentials a container endpoint hands out), each
+                       with its own secret and session token
 
 Vectors are deterministic: the same text (and input type) always gives the
 same vector, built from SHA-256 of the text, so a run can be checked
@@ -131,6 +135,11 @@ def verify_signature(handler, body, secret, token):
 def make_handler(options, stats):
     secret = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
     token = os.environ.get("AWS_SESSION_TOKEN") or None
+    keys = None
+    if options.credentials:
+        with open(options.credentials, encoding="utf-8") as f:
+            keys = {r["AccessKeyId"]: (r["SecretAccessKey"], r.get("Token"))
+                    for r in json.load(f)["roles"]}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -183,7 +192,12 @@ def make_handler(options, stats):
         def handle_invoke(self, number, body):
             if options.latency_ms:
                 time.sleep(options.latency_ms / 1000.0)
-            problem = verify_signature(self, body, secret, token)
+            if keys is None:
+                problem = verify_signature(self, body, secret, token)
+            else:
+                m = AUTH_RE.match(self.headers.get("Authorization", ""))
+                key = keys.get(m.group("key")) if m else None
+                problem = verify_signature(self, body, *(key or (secret, token)))
             if problem:
                 stats.add("bad_signatures")
                 sys.stderr.write("bedrock-server: request %d: %s\n" % (number, problem))
@@ -267,6 +281,7 @@ def main():
     parser.add_argument("--throttle-first", type=int, default=0)
     parser.add_argument("--fail-after", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--credentials")
     parser.add_argument("--verbose", action="store_true")
     options = parser.parse_args()
     stats = Stats()
