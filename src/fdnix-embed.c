@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-floor.h"
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder.h"
@@ -35,11 +36,12 @@ run (FdnixProgram *program, GError **error)
   embedder = fdnix_embedder_new_from_config (config, error);
   if (embedder == NULL)
     return FALSE;
+  /* the table first: a mistyped path fails before anything is touched */
+  store = fdnix_store_new_from_config (config, FDNIX_STORE_EXISTING, error);
+  if (store == NULL)
+    return FALSE;
   objects = fdnix_objects_new_from_config (config, error);
   if (objects == NULL)
-    return FALSE;
-  store = fdnix_store_new_from_config (config, error);
-  if (store == NULL)
     return FALSE;
   return fdnix_embed_run (store, objects, embedder, &options, error);
 }
@@ -54,6 +56,7 @@ main (int argc, char **argv)
 
   fdnix_program_set_description (program, description);
   fdnix_program_add_settings (program, fdnix_embed_run_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_floor_settings, TRUE);
   fdnix_embed_add_settings (program);
   status = fdnix_program_parse (program, &argc, &argv);
   if (status != FDNIX_PROGRAM_CONTINUE)

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "core/fdnix-floor.h"
 #include "core/fdnix-program.h"
 #include "ingest/fdnix-metadata-run.h"
 #include "ingest/fdnix-package-reader.h"
@@ -42,7 +43,7 @@ main (int argc, char **argv)
 
   fdnix_program_add_settings (program, fdnix_source_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_package_reader_settings, TRUE);
-  fdnix_program_add_settings (program, fdnix_sync_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_floor_settings, TRUE);
   fdnix_store_add_settings (program);
   fdnix_program_add_entries (program, metadata_entries);
   fdnix_program_set_description (program, description);

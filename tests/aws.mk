@@ -59,6 +59,8 @@ TESTS += tests/check-aws-credentials
 endif
 
 TESTS += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh
+TESTS += tests/test-dynamodb-safety.sh
+EXTRA_DIST += tests/test-dynamodb-safety.sh
 EXTRA_DIST += tests/test-dynamodb-metadata.sh tests/test-sigv4-verifier.sh tests/test-dynamodb-faults.sh tests/servers/ddb_items.py tests/servers/fault_proxy.py \
 	tests/servers/sigv4_verifier.py
 

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include "aws/fdnix-aws-config.h"
 #include "core/fdnix-config.h"
+#include "core/fdnix-floor.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-json.h"
@@ -11,6 +13,19 @@
 #include "core/fdnix-program.h"
 #include "core/fdnix-record.h"
 #include "core/fdnix-summary.h"
+#include "embed/fdnix-embed-run.h"
+#include "embed/fdnix-embedder-bedrock.h"
+#include "embed/fdnix-embedder-openai.h"
+#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-objects.h"
+#include "ingest/fdnix-package-reader.h"
+#include "ingest/fdnix-source.h"
+#include "ingest/fdnix-sync.h"
+#include "net/fdnix-http.h"
+#include "net/fdnix-retry.h"
+#include "search/fdnix-searcher.h"
+#include "store/fdnix-dynamodb-store.h"
+#include "store/fdnix-store-factory.h"
 #include "fdnix-test.h"
 
 static const FdnixSetting test_settings[] = {
@@ -90,6 +105,171 @@ START_TEST (test_config_errors_name_source)
   ck_assert (!fdnix_config_check_range (config, "sync.min-ratio", 0, 1, &error));
   ck_assert_msg (strstr (error->message, "option --min-ratio") != NULL, "%s", error->message);
   fdnix_test_rmtree (dir);
+}
+END_TEST
+
+/* Ranged settings: each bound is checked wherever the value comes from. */
+static const FdnixSetting ranged_settings[] = {
+  { "sync.min-ratio", FDNIX_SETTING_DOUBLE, "0.9", "FDNIX_TEST_RATIO", "min-ratio", 0, "R", "ratio",
+    FDNIX_RANGE (0, 1) },
+  { "sync.min-packages", FDNIX_SETTING_INT, "1", "FDNIX_TEST_MIN", "min-packages", 0, "N", "min",
+    FDNIX_RANGE (0, FDNIX_RANGE_INT_MAX) },
+  { "ingest.max-long-description", FDNIX_SETTING_INT, "16384", NULL, NULL, 0, NULL, "long",
+    FDNIX_RANGE (64, 1073741824) },
+  { "http.timeout", FDNIX_SETTING_DOUBLE, "0", NULL, NULL, 0, NULL, "unranged double" },
+  FDNIX_SETTING_END
+};
+
+static const struct {
+  const gchar        *key;
+  const gchar        *value;
+  FdnixSettingSource  source;
+  gboolean            valid;
+  const gchar        *message;  /* a part of the error, when not valid */
+} range_cases[] = {
+  { "sync.min-ratio", "0", FDNIX_SOURCE_CLI, TRUE, NULL },
+  { "sync.min-ratio", "1", FDNIX_SOURCE_FILE, TRUE, NULL },
+  { "sync.min-ratio", "0.5", FDNIX_SOURCE_ENV, TRUE, NULL },
+  { "sync.min-ratio", "-0.5", FDNIX_SOURCE_CLI, FALSE, "option --min-ratio: '-0.5' is out of range (0 to 1)" },
+  { "sync.min-ratio", "1.0001", FDNIX_SOURCE_ENV, FALSE, "environment variable FDNIX_TEST_RATIO: '1.0001' is out of range (0 to 1)" },
+  { "sync.min-ratio", "1e300", FDNIX_SOURCE_FILE, FALSE, "[sync] min-ratio: '1e300' is out of range" },
+  { "sync.min-ratio", "nan", FDNIX_SOURCE_CLI, FALSE, "option --min-ratio: 'nan' is not a finite number" },
+  { "sync.min-ratio", "inf", FDNIX_SOURCE_ENV, FALSE, "'inf' is not a finite number" },
+  { "sync.min-ratio", "-infinity", FDNIX_SOURCE_FILE, FALSE, "is not a finite number" },
+  { "sync.min-ratio", "1e999", FDNIX_SOURCE_CLI, FALSE, "is not a finite number" },
+  { "sync.min-packages", "0", FDNIX_SOURCE_CLI, TRUE, NULL },
+  { "sync.min-packages", "9223372036854775807", FDNIX_SOURCE_CLI, TRUE, NULL },
+  { "sync.min-packages", "-1", FDNIX_SOURCE_CLI, FALSE, "option --min-packages: '-1' is out of range (at least 0)" },
+  { "sync.min-packages", "-9223372036854775808", FDNIX_SOURCE_ENV, FALSE, "out of range (at least 0)" },
+  { "sync.min-packages", "99999999999999999999", FDNIX_SOURCE_CLI, FALSE, "is not an integer" },
+  { "ingest.max-long-description", "64", FDNIX_SOURCE_FILE, TRUE, NULL },
+  { "ingest.max-long-description", "63", FDNIX_SOURCE_FILE, FALSE, "[ingest] max-long-description: '63' is out of range (64 to 1073741824)" },
+  { "ingest.max-long-description", "1073741825", FDNIX_SOURCE_CLI, FALSE, "setting ingest.max-long-description: '1073741825' is out of range" },
+  { "http.timeout", "-5", FDNIX_SOURCE_CLI, TRUE, NULL },
+  { "http.timeout", "nan", FDNIX_SOURCE_CLI, FALSE, "is not a finite number" },
+};
+
+START_TEST (test_config_ranges)
+{
+  g_autofree gchar *dir = fdnix_test_mkdtemp ();
+  g_autoptr(FdnixConfig) config = fdnix_config_new ();
+  g_autoptr(GError) error = NULL;
+  const gchar *key = range_cases[_i].key;
+  const gchar *value = range_cases[_i].value;
+  const FdnixSetting *setting;
+  g_autofree gchar *before = NULL;
+  gboolean ok;
+
+  fdnix_config_register (config, ranged_settings);
+  setting = fdnix_config_lookup_setting (config, key);
+  before = g_strdup (fdnix_config_get_string (config, key));
+  switch (range_cases[_i].source)
+    {
+    case FDNIX_SOURCE_FILE:
+      {
+        const gchar *dot = strchr (key, '.');
+        g_autofree gchar *group = g_strndup (key, dot - key);
+        g_autofree gchar *text = g_strdup_printf ("[%s]\n%s=%s\n", group, dot + 1, value);
+        g_autofree gchar *conf = write_conf (dir, text);
+        ok = fdnix_config_load_file (config, conf, &error);
+        break;
+      }
+    case FDNIX_SOURCE_ENV:
+      g_setenv (setting->env, value, TRUE);
+      ok = fdnix_config_load_env (config, &error);
+      g_unsetenv (setting->env);
+      break;
+    default:
+      ok = fdnix_config_set (config, key, value, range_cases[_i].source, &error);
+      break;
+    }
+  if (range_cases[_i].valid)
+    {
+      ck_assert_msg (ok, "%s=%s: %s", key, value, error != NULL ? error->message : "");
+      ck_assert_str_eq (fdnix_config_get_string (config, key), value);
+    }
+  else
+    {
+      ck_assert_msg (!ok, "%s=%s was accepted", key, value);
+      ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_USAGE));
+      ck_assert_msg (strstr (error->message, range_cases[_i].message) != NULL,
+                     "%s=%s: \"%s\" lacks \"%s\"", key, value, error->message, range_cases[_i].message);
+      /* a refused value leaves the setting as it was */
+      ck_assert_str_eq (fdnix_config_get_string (config, key), before);
+    }
+  fdnix_test_rmtree (dir);
+}
+END_TEST
+
+/* Every numeric setting the programs register has a range, and its
+ * default lies in it. */
+static const FdnixSetting *const all_tables[] = {
+  fdnix_common_settings, fdnix_http_settings, fdnix_retry_settings, fdnix_aws_settings,
+  fdnix_search_settings, fdnix_source_settings,
+  fdnix_package_reader_settings, fdnix_dynamodb_store_settings, fdnix_store_settings,
+  fdnix_objects_settings, fdnix_embed_run_settings, fdnix_openai_settings,
+  fdnix_bedrock_settings, fdnix_embedder_settings, fdnix_floor_settings,
+};
+
+START_TEST (test_config_tables_ranged)
+{
+  guint numeric = 0;
+
+  for (gsize t = 0; t < G_N_ELEMENTS (all_tables); t++)
+    for (const FdnixSetting *s = all_tables[t]; s->key != NULL; s++)
+      {
+        g_autoptr(FdnixConfig) config = fdnix_config_new ();
+        const FdnixSetting one[] = { *s, FDNIX_SETTING_END };
+        g_autoptr(GError) error = NULL;
+
+        if (s->type != FDNIX_SETTING_INT && s->type != FDNIX_SETTING_DOUBLE)
+          continue;
+        numeric++;
+        ck_assert_msg (s->has_range, "%s has no range", s->key);
+        ck_assert_msg (s->min <= s->max, "%s: empty range", s->key);
+        fdnix_config_register (config, one);
+        if (s->default_value != NULL)
+          ck_assert_msg (fdnix_config_set (config, s->key, s->default_value, FDNIX_SOURCE_CLI, &error),
+                         "%s: default: %s", s->key, error != NULL ? error->message : "");
+      }
+  ck_assert_uint_ge (numeric, 30);
+}
+END_TEST
+
+/* The package floor both programs apply. */
+static const struct {
+  gdouble  ratio;
+  guint64  min_packages;
+  gboolean allow_shrink;
+  guint64  before;
+  guint64  minimum;
+} floor_cases[] = {
+  { 0.9, 1, FALSE, 45, 41 },
+  { 0.9, 1, FALSE, 0, 1 },                 /* an empty result is never enough */
+  { 0.9, 0, FALSE, 0, 0 },
+  { 0.5, 1, FALSE, 45, 23 },
+  { 0.0, 1, FALSE, 45, 1 },
+  { 0.0, 100, FALSE, 45, 100 },            /* the count alone */
+  { 1.0, 1, FALSE, 45, 45 },
+  { 1.0, 0, FALSE, G_MAXUINT64, G_MAXUINT64 },  /* no overflow at the top */
+  { 0.9, 1, TRUE, 45, 0 },                 /* --allow-shrink */
+  { 0.9, 1000, TRUE, 45, 0 },
+};
+
+START_TEST (test_floor)
+{
+  FdnixFloor floor = { floor_cases[_i].ratio, floor_cases[_i].min_packages, floor_cases[_i].allow_shrink };
+  guint64 minimum = floor_cases[_i].minimum;
+  g_autoptr(GError) error = NULL;
+
+  ck_assert_uint_eq (fdnix_floor_minimum (&floor, floor_cases[_i].before), minimum);
+  ck_assert (fdnix_floor_check (&floor, floor_cases[_i].before, minimum, NULL));
+  if (minimum > 0)
+    {
+      ck_assert (!fdnix_floor_check (&floor, floor_cases[_i].before, minimum - 1, &error));
+      ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_UNSAFE));
+      ck_assert_msg (strstr (error->message, "--allow-shrink") != NULL, "%s", error->message);
+    }
 }
 END_TEST
 
@@ -336,6 +516,9 @@ core_suite (void)
   tcase_add_test (tc, test_config_precedence);
   tcase_add_test (tc, test_config_errors_name_source);
   tcase_add_test (tc, test_config_lists);
+  tcase_add_loop_test (tc, test_config_ranges, 0, G_N_ELEMENTS (range_cases));
+  tcase_add_test (tc, test_config_tables_ranged);
+  tcase_add_loop_test (tc, test_floor, 0, G_N_ELEMENTS (floor_cases));
   tcase_add_loop_test (tc, test_json_string, 0, G_N_ELEMENTS (json_string_cases));
   tcase_add_test (tc, test_json_members);
   tcase_add_test (tc, test_record_hashes);

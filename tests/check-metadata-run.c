@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 
 #include "aws/fdnix-aws-config.h"
@@ -13,6 +14,7 @@
 #include "ingest/fdnix-metadata-run.h"
 #include "ingest/fdnix-package-reader.h"
 #include "ingest/fdnix-source.h"
+#include "core/fdnix-floor.h"
 #include "ingest/fdnix-sync.h"
 #include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
@@ -47,7 +49,7 @@ metadata_config (const gchar *input)
 {
   const FdnixSetting *tables[] = {
     fdnix_common_settings, fdnix_source_settings, fdnix_package_reader_settings,
-    fdnix_sync_settings, fdnix_store_settings, fdnix_dynamodb_store_settings,
+    fdnix_floor_settings, fdnix_store_settings, fdnix_dynamodb_store_settings,
     fdnix_aws_settings, fdnix_http_settings, fdnix_retry_settings,
   };
   FdnixConfig *config = fdnix_config_new ();
@@ -59,6 +61,14 @@ metadata_config (const gchar *input)
   return config;
 }
 
+static gchar *
+replace_all (const gchar *text, const gchar *from, const gchar *to)
+{
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+
+  return g_strjoinv (to, parts);
+}
+
 static gboolean
 run (const gchar *input, const gchar *output, gboolean dry_run, FdnixSummary *summary, GError **error)
 {
@@ -68,14 +78,28 @@ run (const gchar *input, const gchar *output, gboolean dry_run, FdnixSummary *su
   return fdnix_metadata_run (config, &options, summary, error);
 }
 
+/* A digest of every stored row: the file's own bytes change with SQLite's
+ * housekeeping (checkpoints), its rows must not. */
 static gchar *
 database_digest (void)
 {
-  g_autofree gchar *contents = NULL;
-  gsize length = 0;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
 
-  ck_assert (g_file_get_contents (database, &contents, &length, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  ck_assert_int_eq (sqlite3_open_v2 (database, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  ck_assert_int_eq (sqlite3_prepare_v2 (db, "SELECT * FROM packages ORDER BY 1, 2", -1, &stmt, NULL), SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (gint i = 0; i < sqlite3_column_count (stmt); i++)
+      {
+        const guchar *text = sqlite3_column_text (stmt, i);
+
+        g_checksum_update (sum, text != NULL ? text : (const guchar *) "\1", -1);
+        g_checksum_update (sum, (const guchar *) "\0", 1);
+      }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_strdup (g_checksum_get_string (sum));
 }
 
 START_TEST (test_store_then_rerun)
@@ -123,19 +147,40 @@ START_TEST (test_truncated_input_aborts)
 }
 END_TEST
 
-/* A dry run compares and counts but writes nothing. */
+/* A dry run compares and counts but writes nothing, and creates no table. */
 START_TEST (test_dry_run)
 {
   g_autofree gchar *input = fdnix_test_data_path ("metadata/small.json");
-  g_autoptr(FdnixSummary) summary = fdnix_summary_new ("test");
+  g_autofree gchar *before = NULL;
+  g_autofree gchar *after = NULL;
   g_autoptr(GError) error = NULL;
 
-  ck_assert_msg (run (input, NULL, TRUE, summary, &error), "%s", error != NULL ? error->message : "");
-  ck_assert_int_eq (fdnix_summary_get (summary, "added"), SMALL_PACKAGES);
   {
+    g_autoptr(FdnixSummary) summary = fdnix_summary_new ("test");
+    ck_assert (!run (input, NULL, TRUE, summary, &error));
+    ck_assert_msg (strstr (error->message, "does not exist") != NULL, "%s", error->message);
+    ck_assert (!g_file_test (database, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(FdnixSummary) summary = fdnix_summary_new ("test");
     g_autoptr(FdnixSummary) again = fdnix_summary_new ("test");
-    ck_assert (run (input, NULL, TRUE, again, &error));
-    ck_assert_int_eq (fdnix_summary_get (again, "added"), SMALL_PACKAGES);
+    g_autofree gchar *changed = g_build_filename (tmpdir, "changed.json", NULL);
+    g_autofree gchar *contents = NULL;
+    g_autofree gchar *edited = NULL;
+
+    /* one description changed: a dry run counts the update, stores nothing */
+    ck_assert (g_file_get_contents (input, &contents, NULL, NULL));
+    ck_assert (strstr (contents, "The alpha tool for testing") != NULL);
+    edited = replace_all (contents, "The alpha tool for testing", "The alpha tool, changed");
+    ck_assert (g_file_set_contents (changed, edited, -1, NULL));
+    ck_assert (run (input, NULL, FALSE, summary, &error));
+    before = database_digest ();
+    ck_assert_msg (run (changed, NULL, TRUE, again, &error), "%s", error != NULL ? error->message : "");
+    ck_assert_int_eq (fdnix_summary_get (again, "updated"), 1);
+    ck_assert_int_eq (fdnix_summary_get (again, "unchanged"), SMALL_PACKAGES - 1);
+    after = database_digest ();
+    ck_assert_str_eq (before, after);
   }
 }
 END_TEST

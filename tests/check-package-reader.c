@@ -483,11 +483,10 @@ START_TEST (test_settings)
   reader = fdnix_package_reader_new_from_config (config, NULL, collect_record, &collect);
   ck_assert (!fdnix_package_reader_feed (reader, doc, strlen (doc), NULL));
   g_clear_pointer (&reader, fdnix_package_reader_free);
-  /* 0 means the default limit */
-  ck_assert (fdnix_config_set (config, "ingest.max-entry-size", "0", FDNIX_SOURCE_CLI, NULL));
-  reader = fdnix_package_reader_new_from_config (config, NULL, collect_record, &collect);
-  ck_assert (fdnix_package_reader_feed (reader, doc, strlen (doc), NULL));
-  ck_assert (fdnix_package_reader_finish (reader, NULL));
+  /* no limit below 1 byte: 0 and negative sizes are refused when set */
+  ck_assert (!fdnix_config_set (config, "ingest.max-entry-size", "0", FDNIX_SOURCE_CLI, NULL));
+  ck_assert (!fdnix_config_set (config, "ingest.max-entry-size", "-5", FDNIX_SOURCE_CLI, NULL));
+  ck_assert (!fdnix_config_set (config, "ingest.max-long-description", "63", FDNIX_SOURCE_CLI, NULL));
 }
 END_TEST
 

@@ -126,7 +126,7 @@ main (int argc, char **argv)
   if (argc < 2 || (g_strcmp0 (argv[1], "load") == 0 && argc != 3) ||
       (g_strcmp0 (argv[1], "load") != 0 && g_strcmp0 (argv[1], "verify") != 0))
     return fdnix_program_usage_error (program, "expected 'load FILE' or 'verify'");
-  store = fdnix_store_new_from_config (config, &error);
+  store = fdnix_store_new_from_config (config, g_strcmp0 (argv[1], "load") == 0 ? FDNIX_STORE_CREATE : FDNIX_STORE_READ_ONLY, &error);
   if (store != NULL)
     {
       if (g_strcmp0 (argv[1], "load") == 0)

@@ -13,6 +13,7 @@ TESTS += \
 	tests/test-metadata-nix.sh \
 	tests/test-man-settings.sh \
 	tests/test-man-lint.sh \
+	tests/test-store-safety.sh \
 	$(NULL)
 EXTRA_DIST += \
 	tests/servers/https-file-server.py \
@@ -21,6 +22,7 @@ EXTRA_DIST += \
 	tests/test-metadata-nix.sh \
 	tests/test-man-settings.sh \
 	tests/test-man-lint.sh \
+	tests/test-store-safety.sh \
 	$(NULL)
 
 # Corpus-scale checks: run by .ci/run (tests/corpus/run-all.sh) with

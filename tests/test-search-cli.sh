@@ -30,15 +30,21 @@ done
 fdnix-search --help | grep -q -- "--explain" || fail "--help lists no --explain"
 fdnix-search --version | grep -q "^fdnix-search (fdnix) " || fail "--version"
 
-# --- nothing embedded yet: a clear error, exit 1
+# --- no table yet: a clear error, exit 1, and no file left behind
 fdnix-search --log-format=text rg >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 status=$?
-check "[ $status -eq 1 ]" "no snapshot: exit $status"
-grep -q "error: no vector index .*run fdnix-embed first" "$TEST_TMP/err" || fail "no snapshot: $(cat "$TEST_TMP/err")"
+check "[ $status -eq 1 ]" "no table: exit $status"
+grep -q "error: .*fdnix.sqlite does not exist: run fdnix-metadata" "$TEST_TMP/err" || fail "no table: $(cat "$TEST_TMP/err")"
+check "[ ! -e \"\$FDNIX_DATA_DIR/fdnix.sqlite\" ]" "fdnix-search created a database"
 
 # --- the pipeline on the fixture
 fdnix-metadata --input "$fixture" --min-packages 1 --log-format=json 2>"$TEST_TMP/meta.log" \
   || fail "fdnix-metadata: $(tail -3 "$TEST_TMP/meta.log")"
+# nothing embedded yet: a clear error, exit 1
+fdnix-search --log-format=text rg >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+status=$?
+check "[ $status -eq 1 ]" "no snapshot: exit $status"
+grep -q "error: no vector index .*run fdnix-embed first" "$TEST_TMP/err" || fail "no snapshot: $(cat "$TEST_TMP/err")"
 fdnix-embed --vectors-per-file 10 --log-format=json 2>"$TEST_TMP/embed.log" \
   || fail "fdnix-embed: $(tail -3 "$TEST_TMP/embed.log")"
 

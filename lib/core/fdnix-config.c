@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,39 @@ parse_bool (const gchar *text, gboolean *out)
   return TRUE;
 }
 
+/* A bound as people write it: 67108864 rather than 6.71089e+07. */
+static gchar *
+format_bound (gdouble value)
+{
+  if (value == floor (value) && fabs (value) < 1e15)
+    return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf ("%g", value);
+}
+
+static gboolean
+check_range (const FdnixSetting *s, gdouble value, const gchar *text, const gchar *origin,
+             GError **error)
+{
+  g_autofree gchar *min = NULL;
+  g_autofree gchar *max = NULL;
+
+  if (!s->has_range || (value >= s->min && value <= s->max))
+    return TRUE;
+  min = format_bound (s->min);
+  if (s->max >= FDNIX_RANGE_INT_MAX)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                   "%s: '%s' is out of range (at least %s)", origin, text, min);
+      return FALSE;
+    }
+  max = format_bound (s->max);
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+               "%s: '%s' is out of range (%s to %s)", origin, text, min, max);
+  return FALSE;
+}
+
+/* The one place a value is checked against its declaration: type, then
+ * range, whichever source it came from. */
 static gboolean
 validate (const FdnixSetting *s, const gchar *value, const gchar *origin, GError **error)
 {
@@ -172,19 +206,27 @@ validate (const FdnixSetting *s, const gchar *value, const gchar *origin, GError
                        "%s: '%s' is not an integer", origin, value);
           return FALSE;
         }
-      (void) i;
-      break;
+      /* compared as doubles: exact for every bound below 2^53, and the
+       * only larger bound is FDNIX_RANGE_INT_MAX */
+      return check_range (s, (gdouble) i, value, origin, error);
     case FDNIX_SETTING_DOUBLE:
       errno = 0;
       d = g_ascii_strtod (value, &end);
-      if (errno != 0 || end == value || *end != '\0')
+      if (end == value || *end != '\0')
         {
           g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
                        "%s: '%s' is not a number", origin, value);
           return FALSE;
         }
-      (void) d;
-      break;
+      /* nan and inf parse, and so does an overflow (ERANGE, HUGE_VAL); an
+       * underflow rounds to (nearly) zero and is kept */
+      if (!isfinite (d))
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                       "%s: '%s' is not a finite number", origin, value);
+          return FALSE;
+        }
+      return check_range (s, d, value, origin, error);
     case FDNIX_SETTING_BOOL:
       if (!parse_bool (value, &b))
         {
@@ -368,7 +410,8 @@ fdnix_config_load_env (FdnixConfig *self, GError **error)
 {
   for (guint i = 0; i < self->order->len; i++)
     {
-      const FdnixSetting *s = fdnix_config_lookup_setting (self, self->order->pdata[i]);
+      /* every key in the order was registered, so the entry exists */
+      const FdnixSetting *s = lookup_entry (self, self->order->pdata[i])->setting;
       const gchar *value;
 
       if (s->env == NULL)
@@ -540,6 +583,10 @@ fdnix_config_get_list (FdnixConfig *self, const gchar *key)
  * @min: smallest valid value
  * @max: largest valid value
  * @error: return location for a usage error naming the source
+ *
+ * A setting's own range belongs in its table entry (FDNIX_RANGE), where
+ * every source is checked as the value is set; this is only for a bound
+ * that depends on something else (another setting, the chosen back end).
  *
  * Returns: TRUE when the value of @key (if set) lies in [@min, @max].
  */

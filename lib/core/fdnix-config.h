@@ -38,9 +38,21 @@ typedef struct {
   gchar             short_option;  /* or 0 */
   const gchar      *arg_name;      /* "FILE", "N", ...; NULL for BOOL */
   const gchar      *help;          /* one line for --help */
+  /* INT and DOUBLE: the valid values, checked whenever a value is set (file,
+   * environment, command line).  Write FDNIX_RANGE (min, max) after @help.
+   * A DOUBLE must be finite whether or not it has a range. */
+  gboolean          has_range;
+  gdouble           min;
+  gdouble           max;
 } FdnixSetting;
 
-#define FDNIX_SETTING_END { NULL, 0, NULL, NULL, NULL, 0, NULL, NULL }
+#define FDNIX_SETTING_END { NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, FALSE, 0, 0 }
+
+/* The fields after "help": the closed interval [lo, hi]. */
+#define FDNIX_RANGE(lo, hi) TRUE, (lo), (hi)
+
+/* "no upper limit" for an INT setting's range */
+#define FDNIX_RANGE_INT_MAX ((gdouble) G_MAXINT64)
 
 typedef struct _FdnixConfig FdnixConfig;
 

@@ -34,9 +34,11 @@ const FdnixSetting fdnix_common_settings[] = {
   { "log.format", FDNIX_SETTING_STRING, "auto", "FDNIX_LOG_FORMAT", "log-format", 0, "FORMAT",
     "Log format: text, json or auto (json unless stderr is a terminal)" },
   { "log.verbosity", FDNIX_SETTING_INT, "0", "FDNIX_VERBOSITY", NULL, 0, NULL,
-    "0 notices, 1 info, 2 debug" },
+    "0 notices, 1 info, 2 debug",
+    FDNIX_RANGE (0, 2) },
   { "log.progress-interval", FDNIX_SETTING_DOUBLE, "5", NULL, NULL, 0, NULL,
-    "Seconds between progress log lines when stderr is not a terminal" },
+    "Seconds between progress log lines when stderr is not a terminal",
+    FDNIX_RANGE (0, 86400) },
   FDNIX_SETTING_END
 };
 
@@ -265,7 +267,8 @@ resolve_config (FdnixProgram *self, GError **error)
     return FALSE;
   if (self->verbose > 0)
     {
-      g_autofree gchar *level = g_strdup_printf ("%d", self->verbose);
+      /* -vvv asks for everything there is, which is debug */
+      g_autofree gchar *level = g_strdup_printf ("%d", MIN (self->verbose, 2));
       if (!fdnix_config_set (self->config, "log.verbosity", level, FDNIX_SOURCE_CLI, error))
         return FALSE;
     }

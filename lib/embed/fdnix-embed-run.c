@@ -24,17 +24,23 @@ const FdnixSetting fdnix_embed_run_settings[] = {
   { "embed.index-only", FDNIX_SETTING_BOOL, "false", "FDNIX_INDEX_ONLY", "index-only", 0, NULL,
     "Only bring the vector files and the index in line with the store (after shard runs)" },
   { "embed.vectors-per-file", FDNIX_SETTING_INT, "1000", "FDNIX_VECTORS_PER_FILE", "vectors-per-file", 0, "N",
-    "Vectors per batch file" },
+    "Vectors per batch file",
+    FDNIX_RANGE (1, 1000000) },
   { "embed.batch-size", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_BATCH_SIZE", "batch-size", 0, "N",
-    "Texts per embedding request (0: the model's maximum, 96 for Cohere)" },
+    "Texts per embedding request (0: the model's maximum, 96 for Cohere)",
+    FDNIX_RANGE (0, 100000) },
   { "embed.concurrency", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_CONCURRENCY", "concurrency", 'j', "N",
-    "Requests in flight at most (0: 4 for a service, one per CPU offline)" },
+    "Requests in flight at most (0: 4 for a service, one per CPU offline)",
+    FDNIX_RANGE (0, 256) },
   { "embed.max-requests", FDNIX_SETTING_INT, "0", "FDNIX_MAX_REQUESTS", "max-requests", 0, "N",
-    "Stop after N embedding requests in this run, retries included (0: no cap)" },
+    "Stop after N embedding requests in this run, retries included (0: no cap)",
+    FDNIX_RANGE (0, FDNIX_RANGE_INT_MAX) },
   { "embed.max-tokens", FDNIX_SETTING_INT, "0", "FDNIX_MAX_TOKENS", "max-tokens", 0, "N",
-    "Stop before sending more than N tokens (estimated) in this run (0: no cap)" },
+    "Stop before sending more than N tokens (estimated) in this run (0: no cap)",
+    FDNIX_RANGE (0, FDNIX_RANGE_INT_MAX) },
   { "embed.max-attempts", FDNIX_SETTING_INT, "8", NULL, NULL, 0, NULL,
-    "Attempts per request before giving up on throttling or server errors" },
+    "Attempts per request before giving up on throttling or server errors",
+    FDNIX_RANGE (1, 100) },
   FDNIX_SETTING_END
 };
 
@@ -77,18 +83,18 @@ fdnix_embed_parse_shard (const gchar *text, guint *out_index, guint *out_count, 
   return TRUE;
 }
 
+/* The ranges are in the settings table, checked when each value was set. */
 static gboolean
-get_count (FdnixConfig *config, const gchar *key, gint64 min, gint64 max, guint64 *out, GError **error)
+get_count (FdnixConfig *config, const gchar *key, guint64 *out, GError **error)
 {
-  if (!fdnix_config_check_range (config, key, (gdouble) min, (gdouble) max, error))
-    return FALSE;
   *out = (guint64) fdnix_config_get_int (config, key);
   return TRUE;
 }
 
 /**
  * fdnix_embed_run_options_from_config:
- * @config: a configuration with fdnix_embed_run_settings registered
+ * @config: a configuration with fdnix_embed_run_settings (and, for the
+ *   package floor, fdnix_floor_settings) registered
  * @out_options: (out caller-allocates): the options
  * @error: return location for FDNIX_ERROR_USAGE
  *
@@ -115,20 +121,22 @@ fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *
                            "--shard and --index-only exclude each other");
       return FALSE;
     }
-  if (!get_count (config, "embed.vectors-per-file", 1, 1000000, &value, error))
+  if (!get_count (config, "embed.vectors-per-file", &value, error))
     return FALSE;
   o.vectors_per_file = (guint) value;
-  if (!get_count (config, "embed.batch-size", 0, 100000, &value, error))
+  if (!get_count (config, "embed.batch-size", &value, error))
     return FALSE;
   o.batch_size = (guint) value;
-  if (!get_count (config, "embed.concurrency", 0, 256, &value, error))
+  if (!get_count (config, "embed.concurrency", &value, error))
     return FALSE;
   o.concurrency = (guint) value;
-  if (!get_count (config, "embed.max-requests", 0, G_MAXINT64, &o.max_requests, error) ||
-      !get_count (config, "embed.max-tokens", 0, G_MAXINT64, &o.max_tokens, error) ||
-      !get_count (config, "embed.max-attempts", 1, 100, &value, error))
+  if (!get_count (config, "embed.max-requests", &o.max_requests, error) ||
+      !get_count (config, "embed.max-tokens", &o.max_tokens, error) ||
+      !get_count (config, "embed.max-attempts", &value, error))
     return FALSE;
   o.max_attempts = (guint) value;
+  if (fdnix_config_lookup_setting (config, "sync.min-ratio") != NULL)
+    fdnix_floor_from_config (config, &o.floor);
   *out_options = o;
   return TRUE;
 }
@@ -241,7 +249,7 @@ fdnix_embed_run (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedd
 
       fdnix_summary_phase_begin (summary, "index");
       ok = fdnix_snapshot_update (store, objects, embedder, sink, run_id, options->vectors_per_file,
-                                  &result, error);
+                                  &options->floor, &result, error);
       fdnix_summary_phase_end (summary, "index");
       if (!ok)
         return FALSE;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "core/fdnix-config.h"
+#include "core/fdnix-floor.h"
 #include "embed/fdnix-embedder.h"
 #include "embed/fdnix-objects.h"
 #include "store/fdnix-store.h"
@@ -25,6 +26,7 @@ typedef struct {
   guint64  max_requests;      /* 0: no cap */
   guint64  max_tokens;        /* 0: no cap */
   guint    max_attempts;
+  FdnixFloor floor;           /* all zero: no floor */
 } FdnixEmbedRunOptions;
 
 extern const FdnixSetting fdnix_embed_run_settings[];

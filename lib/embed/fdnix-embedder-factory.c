@@ -22,7 +22,8 @@ const FdnixSetting fdnix_embedder_settings[] = {
     "offline, bedrock, openai or auto (bedrock when BEDROCK_MODEL_ID is set, openai when "
     "a base URL is, else offline)" },
   { "embed.dimension", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_DIMENSION", "dimension", 0, "N",
-    "Vector length (0: the model's default; offline 256, Titan 1024)" },
+    "Vector length (0: the model's default; offline 256, Titan 1024)",
+    FDNIX_RANGE (0, 65536) },
   { "offline.idf-file", FDNIX_SETTING_PATH, NULL, "FDNIX_IDF_FILE", NULL, 0, NULL,
     "The offline embedder's weights (default: PKGDATADIR/fdnix-offline-idf.tsv.gz)" },
   FDNIX_SETTING_END
@@ -55,15 +56,7 @@ FdnixEmbedder *
 fdnix_embedder_new_from_config (FdnixConfig *config, GError **error)
 {
   const gchar *name = fdnix_config_get_string (config, "embed.embedder");
-  gint64 dimension = fdnix_config_get_int (config, "embed.dimension");
 
-  if (dimension < 0 || dimension > 65536)
-    {
-      g_autofree gchar *origin = fdnix_config_describe_source (config, "embed.dimension");
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
-                   "%s: %" G_GINT64_FORMAT " is not a vector length", origin, dimension);
-      return NULL;
-    }
   if (name == NULL || g_strcmp0 (name, "auto") == 0)
     {
       /* the original containers chose Bedrock by BEDROCK_MODEL_ID alone */

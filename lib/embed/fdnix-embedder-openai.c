@@ -20,9 +20,11 @@ const FdnixSetting fdnix_openai_settings[] = {
   { "openai.api-key", FDNIX_SETTING_STRING, NULL, "OPENAI_API_KEY", NULL, 0, NULL,
     "Bearer token, if the server wants one (a secret: never logged)" },
   { "openai.max-texts", FDNIX_SETTING_INT, "64", NULL, NULL, 0, NULL,
-    "Texts per request at most" },
+    "Texts per request at most",
+    FDNIX_RANGE (1, 4096) },
   { "openai.max-chars", FDNIX_SETTING_INT, "8000", NULL, NULL, 0, NULL,
-    "Characters per text at most (longer texts are cut)" },
+    "Characters per text at most (longer texts are cut)",
+    FDNIX_RANGE (16, 1000000) },
   FDNIX_SETTING_END
 };
 
@@ -415,9 +417,7 @@ fdnix_embedder_openai_new (FdnixConfig *config, GError **error)
     return usage_error (error, config, "openai.base-url", "not an http(s) URL");
   if (model == NULL || *model == '\0')
     return usage_error (error, config, "openai.model", "the OpenAI-compatible embedder needs a model name");
-  if (!fdnix_config_check_range (config, "openai.max-texts", 1, 4096, error) ||
-      !fdnix_config_check_range (config, "openai.max-chars", 16, 1000000, error) ||
-      !fdnix_http_options_load (&self->http_options, config, error))
+  if (!fdnix_http_options_load (&self->http_options, config, error))
     return NULL;
   if (dimension > FDNIX_OPENAI_MAX_DIMENSION)
     return usage_error (error, config, "embed.dimension", "too large for this embedder");

@@ -60,6 +60,10 @@ typedef struct {
   guint             dimension;
   guint             vectors_per_file;
   FdnixVectorIndex *previous;  /* usable previous index, or NULL */
+  const FdnixFloor *floor;     /* or NULL: no floor */
+  guint64           published; /* vectors the current index lists (any model) */
+  guint64           embedded;  /* records embedded with the model (pass A): what
+                                  the index will list once lost ones are redone */
   GHashTable       *stored;    /* key → size of the batch files under vectors/ */
   GHashTable       *files;     /* key → FileState */
 } Step;
@@ -80,6 +84,7 @@ on_count (FdnixRecord *record, gpointer user_data, GError **error)
 
   if (!fdnix_cancel_check (error))
     return FALSE;
+  step->embedded++;
   if (record->vector_file == NULL || !fdnix_vector_key_is_batch (record->vector_file))
     {
       /* hasEmbedding without a file (the original pipeline's records): the
@@ -95,6 +100,20 @@ on_count (FdnixRecord *record, gpointer user_data, GError **error)
     }
   fdnix_ids_digest_add (&fs->records, record->package_name, record->version);
   return TRUE;
+}
+
+/* The package floor, for an index that would list @listed vectors: checked
+ * once the records are counted, before anything is written, and again on
+ * the index itself. */
+static gboolean
+check_floor (Step *step, guint64 listed, GError **error)
+{
+  if (step->floor == NULL || fdnix_floor_check (step->floor, step->published, listed, error))
+    return TRUE;
+  g_prefix_error (error, "the new index would list %" G_GUINT64_FORMAT " vectors, but %s lists %"
+                  G_GUINT64_FORMAT ": index not written, no batch file deleted: ",
+                  listed, FDNIX_VECTOR_INDEX_KEY, step->published);
+  return FALSE;
 }
 
 /* Pass B: the records of files to compact; unmark those of lost files. */
@@ -372,6 +391,9 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   fdnix_vector_index_finish (index);
   result->files_listed = index->files->len;
   result->total_vectors = index->total_vectors;
+  /* returning here also skips the clean-up: every file stays */
+  if (!check_floor (step, index->total_vectors, error))
+    return FALSE;
 
   if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
     g_info ("the index is up to date (%u files, %" G_GUINT64_FORMAT " vectors)",
@@ -433,6 +455,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
   scan.model = step->model;
   if (!list_stored (step, error) ||
       !fdnix_store_scan (step->store, &scan, on_count, step, error) ||
+      !check_floor (step, step->embedded, error) ||
       !fdnix_batch_sink_flush (step->sink, error) ||
       !classify (step, error))
     return FALSE;
@@ -481,6 +504,9 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  *   this process wrote)
  * @run_id: recorded in the index
  * @vectors_per_file: the file size to aim for
+ * @floor: (nullable): the package floor: an index listing fewer vectors
+ *   than it allows for the current index's count is neither written nor
+ *   followed by any deletion (FDNIX_ERROR_UNSAFE)
  * @out_result: (out caller-allocates): what happened
  * @error: return location for an error
  *
@@ -494,7 +520,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
 gboolean
 fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
-                       FdnixSnapshotResult *out_result, GError **error)
+                       const FdnixFloor *floor, FdnixSnapshotResult *out_result, GError **error)
 {
   Step step = { 0 };
   FdnixSnapshotResult result = { 0 };
@@ -507,6 +533,7 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.model = fdnix_embedder_get_model (embedder);
   step.dimension = fdnix_embedder_get_dimension (embedder);
   step.vectors_per_file = MAX (1, vectors_per_file);
+  step.floor = floor;
   step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);
 
   if (!read_previous_index (&step, error))
@@ -515,6 +542,9 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
       *out_result = result;
       return FALSE;
     }
+  /* counted before a model change discards the index: a new model must
+   * still cover as many packages */
+  step.published = step.previous != NULL ? step.previous->total_vectors : 0;
   if (step.previous != NULL &&
       (g_strcmp0 (step.previous->model, step.model) != 0 || step.previous->dimension != step.dimension))
     {

@@ -21,6 +21,7 @@
  */
 #pragma once
 
+#include "core/fdnix-floor.h"
 #include "embed/fdnix-batch-sink.h"
 #include "embed/fdnix-embedder.h"
 #include "embed/fdnix-objects.h"
@@ -45,6 +46,7 @@ gboolean fdnix_snapshot_update (FdnixStore          *store,
                                 FdnixBatchSink      *sink,
                                 const gchar         *run_id,
                                 guint                vectors_per_file,
+                                const FdnixFloor    *floor,
                                 FdnixSnapshotResult *out_result,
                                 GError             **error);
 

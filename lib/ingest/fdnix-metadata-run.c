@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "core/fdnix-error.h"
@@ -98,6 +100,7 @@ static gboolean
 open_output (const gchar *output, gchar **out_tmp_path, FILE **out_file, GError **error)
 {
   g_autofree gchar *tmp = NULL;
+  mode_t mask;
   gint fd;
 
   if (g_strcmp0 (output, "-") == 0)
@@ -119,9 +122,18 @@ open_output (const gchar *output, gchar **out_tmp_path, FILE **out_file, GError 
     }
   tmp = g_strdup_printf ("%s.XXXXXX", output);
   fd = g_mkstemp (tmp);
-  if (fd < 0 || (*out_file = fdopen (fd, "w")) == NULL)
+  /* mkstemp makes the file 0600; the output gets the mode any new file
+   * gets (the umask is read by setting it, then put back) */
+  mask = umask (0);
+  umask (mask);
+  if (fd < 0 || fchmod (fd, 0666 & ~mask) != 0 || (*out_file = fdopen (fd, "w")) == NULL)
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "%s: %s", output, g_strerror (errno));
+      if (fd >= 0)
+        {
+          close (fd);
+          g_unlink (tmp);
+        }
       return FALSE;
     }
   *out_tmp_path = g_steal_pointer (&tmp);
@@ -204,7 +216,9 @@ fdnix_metadata_run (FdnixConfig *config, const FdnixMetadataRunOptions *options,
     }
   else
     {
-      store = fdnix_store_new_from_config (config, error);
+      /* a dry run changes nothing, so it creates no table either */
+      store = fdnix_store_new_from_config (config, options->dry_run ? FDNIX_STORE_EXISTING : FDNIX_STORE_CREATE,
+                                           error);
       if (store == NULL)
         return FALSE;
       fdnix_summary_set_info (summary, "store", fdnix_store_describe (store));

@@ -21,9 +21,11 @@ struct _FdnixPackageReader {
 
 const FdnixSetting fdnix_package_reader_settings[] = {
   { "ingest.max-long-description", FDNIX_SETTING_INT, "16384", "FDNIX_MAX_LONG_DESCRIPTION", NULL, 0, NULL,
-    "Longest longDescription kept, in bytes; longer ones are cut with a marker" },
+    "Longest longDescription kept, in bytes; longer ones are cut with a marker",
+    FDNIX_RANGE (64, 1073741824) },
   { "ingest.max-entry-size", FDNIX_SETTING_INT, "67108864", "FDNIX_MAX_ENTRY_SIZE", NULL, 0, NULL,
-    "Largest package entry accepted in the input, in bytes" },
+    "Largest package entry accepted in the input, in bytes",
+    FDNIX_RANGE (1, 4294967296) },
   FDNIX_SETTING_END
 };
 

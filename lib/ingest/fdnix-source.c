@@ -33,7 +33,8 @@ const FdnixSetting fdnix_source_settings[] = {
   { "nix.argstr", FDNIX_SETTING_LIST, NULL, NULL, "nix-argstr", 0, "NAME=STRING",
     "Pass --argstr NAME STRING to nix-env (repeatable)" },
   { "nix.timeout", FDNIX_SETTING_INT, "3600", NULL, "nix-timeout", 0, "SECONDS",
-    "Stop nix-env after SECONDS (0: no limit)" },
+    "Stop nix-env after SECONDS (0: no limit)",
+    FDNIX_RANGE (0, 604800) },
   { "nix.packages-config", FDNIX_SETTING_BOOL, "true", NULL, NULL, 0, NULL,
     "Evaluate with nixpkgs' pkgs/top-level/packages-config.nix unless a config arg is given" },
   FDNIX_SETTING_END

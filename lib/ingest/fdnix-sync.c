@@ -1,20 +1,11 @@
 /* fdnix-sync.c: the incremental diff between an evaluation and a store. */
 #include "config.h"
 
-#include <math.h>
-
 #include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
+#include "core/fdnix-floor.h"
 #include "core/fdnix-summary.h"
 #include "ingest/fdnix-sync.h"
-
-const FdnixSetting fdnix_sync_settings[] = {
-  { "sync.min-ratio", FDNIX_SETTING_DOUBLE, "0.9", "FDNIX_MIN_RATIO", "min-ratio", 0, "R",
-    "Write nothing unless the run read at least R times the packages stored (0 to 1)" },
-  { "sync.min-packages", FDNIX_SETTING_INT, "1", NULL, "min-packages", 0, "N",
-    "Write nothing unless the run read at least N packages" },
-  FDNIX_SETTING_END
-};
 
 struct _FdnixSync {
   FdnixStore      *store;
@@ -26,17 +17,27 @@ struct _FdnixSync {
 
 /**
  * fdnix_sync_options_from_config:
- * @config: a configuration with fdnix_sync_settings
+ * @config: a configuration with fdnix_floor_settings
  * @out_options: (out caller-allocates): the options
  */
 void
 fdnix_sync_options_from_config (FdnixConfig *config, FdnixSyncOptions *out_options)
 {
-  gint64 min_packages = fdnix_config_get_int (config, "sync.min-packages");
+  FdnixFloor floor;
 
-  out_options->min_ratio = fdnix_config_get_double (config, "sync.min-ratio");
-  out_options->min_packages = min_packages > 0 ? (guint64) min_packages : 0;
+  fdnix_floor_from_config (config, &floor);
+  out_options->min_ratio = floor.min_ratio;
+  out_options->min_packages = floor.min_packages;
+  out_options->allow_shrink = floor.allow_shrink;
   out_options->dry_run = FALSE;
+}
+
+static FdnixFloor
+options_floor (const FdnixSyncOptions *options)
+{
+  FdnixFloor floor = { options->min_ratio, options->min_packages, options->allow_shrink };
+
+  return floor;
 }
 
 /**
@@ -49,9 +50,9 @@ fdnix_sync_options_from_config (FdnixConfig *config, FdnixSyncOptions *out_optio
 guint64
 fdnix_sync_floor (const FdnixSyncOptions *options, guint64 stored)
 {
-  guint64 by_ratio = (guint64) ceil (options->min_ratio * (gdouble) stored);
+  FdnixFloor floor = options_floor (options);
 
-  return MAX (by_ratio, options->min_packages);
+  return fdnix_floor_minimum (&floor, stored);
 }
 
 /**
@@ -179,21 +180,18 @@ fdnix_sync_record (FdnixRecord *record, gpointer user_data, GError **error)
 gboolean
 fdnix_sync_commit (FdnixSync *self, GError **error)
 {
-  guint64 floor = fdnix_sync_floor (&self->options, self->stats.stored_before);
+  FdnixFloor floor = options_floor (&self->options);
   FdnixCommitCounts counts = { 0 };
   guint64 changes = self->stats.added + self->stats.updated;
 
   g_return_val_if_fail (self->active, FALSE);
-  if (self->stats.received < floor)
+  if (!fdnix_floor_check (&floor, self->stats.stored_before, self->stats.received, error))
     {
       fdnix_sync_abort (self);
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_UNSAFE,
-                   "only %" G_GUINT64_FORMAT " packages read, but %s holds %" G_GUINT64_FORMAT
-                   " and the floor is %" G_GUINT64_FORMAT " (sync.min-ratio %g,"
-                   " sync.min-packages %" G_GUINT64_FORMAT "): nothing written or deleted",
-                   self->stats.received, fdnix_store_describe (self->store),
-                   self->stats.stored_before, floor, self->options.min_ratio,
-                   self->options.min_packages);
+      g_prefix_error (error, "only %" G_GUINT64_FORMAT " packages read, but %s holds %"
+                      G_GUINT64_FORMAT ": nothing written or deleted: ",
+                      self->stats.received, fdnix_store_describe (self->store),
+                      self->stats.stored_before);
       return FALSE;
     }
   if (self->options.dry_run)

@@ -15,12 +15,11 @@
 
 G_BEGIN_DECLS
 
-extern const FdnixSetting fdnix_sync_settings[];
-
 typedef struct {
   gdouble min_ratio;     /* floor: this fraction of the packages stored before */
   guint64 min_packages;  /* floor: at least this many packages */
   gboolean dry_run;      /* diff only: report, then abort instead of commit */
+  gboolean allow_shrink; /* no floor (sync.allow-shrink) */
 } FdnixSyncOptions;
 
 typedef struct {

@@ -13,15 +13,20 @@
  * the caller's retry policy decides what happens next. */
 const FdnixSetting fdnix_http_settings[] = {
   { "http.connect-timeout", FDNIX_SETTING_DOUBLE, "10", NULL, NULL, 0, NULL,
-    "Seconds to wait for a TCP and TLS connection" },
+    "Seconds to wait for a TCP and TLS connection",
+    FDNIX_RANGE (0.1, 600) },
   { "http.timeout", FDNIX_SETTING_DOUBLE, "0", NULL, NULL, 0, NULL,
-    "Seconds a whole request may take (0: no limit; stalls are caught by low-speed-time)" },
+    "Seconds a whole request may take (0: no limit; stalls are caught by low-speed-time)",
+    FDNIX_RANGE (0, 86400) },
   { "http.low-speed-time", FDNIX_SETTING_DOUBLE, "30", NULL, NULL, 0, NULL,
-    "Abort a transfer that moves less than low-speed-limit bytes/s for this many seconds" },
+    "Abort a transfer that moves less than low-speed-limit bytes/s for this many seconds",
+    FDNIX_RANGE (0, 3600) },
   { "http.low-speed-limit", FDNIX_SETTING_INT, "1", NULL, NULL, 0, NULL,
-    "Bytes per second below which a transfer counts as stalled" },
+    "Bytes per second below which a transfer counts as stalled",
+    FDNIX_RANGE (0, 1e9) },
   { "http.max-connections", FDNIX_SETTING_INT, "16", NULL, NULL, 0, NULL,
-    "Connections kept open per host (and requests in flight per client)" },
+    "Connections kept open per host (and requests in flight per client)",
+    FDNIX_RANGE (1, 1024) },
   { "http.ca-file", FDNIX_SETTING_PATH, NULL, NULL, NULL, 0, NULL,
     "CA bundle for TLS verification (default: CURL_CA_BUNDLE, SSL_CERT_FILE, libcurl's own)" },
   FDNIX_SETTING_END
@@ -57,12 +62,7 @@ fdnix_http_options_load (FdnixHttpOptions *options, FdnixConfig *config, GError 
 {
   if (config == NULL || fdnix_config_lookup_setting (config, "http.connect-timeout") == NULL)
     return TRUE;
-  if (!fdnix_config_check_range (config, "http.connect-timeout", 0.1, 600, error) ||
-      !fdnix_config_check_range (config, "http.timeout", 0, 86400, error) ||
-      !fdnix_config_check_range (config, "http.low-speed-time", 0, 3600, error) ||
-      !fdnix_config_check_range (config, "http.low-speed-limit", 0, 1e9, error) ||
-      !fdnix_config_check_range (config, "http.max-connections", 1, 1024, error))
-    return FALSE;
+  /* ranges: checked when the values were set (the settings table) */
   options->connect_timeout = fdnix_config_get_double (config, "http.connect-timeout");
   options->timeout = fdnix_config_get_double (config, "http.timeout");
   options->low_speed_time = fdnix_config_get_double (config, "http.low-speed-time");

@@ -15,17 +15,23 @@
  * and the budget still ends a hopeless run within seconds. */
 const FdnixSetting fdnix_retry_settings[] = {
   { "retry.max-attempts", FDNIX_SETTING_INT, "15", NULL, NULL, 0, NULL,
-    "Attempts per request, the first included" },
+    "Attempts per request, the first included",
+    FDNIX_RANGE (1, 100) },
   { "retry.base-delay", FDNIX_SETTING_DOUBLE, "0.1", NULL, NULL, 0, NULL,
-    "Back-off base in seconds for server errors and dropped connections" },
+    "Back-off base in seconds for server errors and dropped connections",
+    FDNIX_RANGE (0, 60) },
   { "retry.throttle-base-delay", FDNIX_SETTING_DOUBLE, "0.5", NULL, NULL, 0, NULL,
-    "Back-off base in seconds for throttling errors" },
+    "Back-off base in seconds for throttling errors",
+    FDNIX_RANGE (0, 60) },
   { "retry.max-backoff", FDNIX_SETTING_DOUBLE, "20", NULL, NULL, 0, NULL,
-    "Longest computed delay between two attempts, in seconds" },
+    "Longest computed delay between two attempts, in seconds",
+    FDNIX_RANGE (0, 3600) },
   { "retry.max-retry-after", FDNIX_SETTING_DOUBLE, "60", NULL, NULL, 0, NULL,
-    "Longest server-requested delay (Retry-After) honoured, in seconds" },
+    "Longest server-requested delay (Retry-After) honoured, in seconds",
+    FDNIX_RANGE (0, 3600) },
   { "retry.quota", FDNIX_SETTING_INT, "500", NULL, NULL, 0, NULL,
-    "Retry budget per client in tokens (a retry costs 5, 10 after a timeout)" },
+    "Retry budget per client in tokens (a retry costs 5, 10 after a timeout)",
+    FDNIX_RANGE (0, 1000000) },
   FDNIX_SETTING_END
 };
 
@@ -69,13 +75,7 @@ fdnix_retry_options_load (FdnixRetryOptions *options, FdnixConfig *config, GErro
 {
   if (config == NULL || fdnix_config_lookup_setting (config, "retry.max-attempts") == NULL)
     return TRUE;
-  if (!fdnix_config_check_range (config, "retry.max-attempts", 1, 100, error) ||
-      !fdnix_config_check_range (config, "retry.base-delay", 0, 60, error) ||
-      !fdnix_config_check_range (config, "retry.throttle-base-delay", 0, 60, error) ||
-      !fdnix_config_check_range (config, "retry.max-backoff", 0, 3600, error) ||
-      !fdnix_config_check_range (config, "retry.max-retry-after", 0, 3600, error) ||
-      !fdnix_config_check_range (config, "retry.quota", 0, 1000000, error))
-    return FALSE;
+  /* ranges: checked when the values were set (the settings table) */
   options->max_attempts = fdnix_config_get_int (config, "retry.max-attempts");
   options->base_delay_ms = fdnix_config_get_double (config, "retry.base-delay") * 1000;
   options->throttle_base_delay_ms = fdnix_config_get_double (config, "retry.throttle-base-delay") * 1000;

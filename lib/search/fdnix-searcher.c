@@ -10,14 +10,17 @@
 
 const FdnixSetting fdnix_search_settings[] = {
   { "search.limit", FDNIX_SETTING_INT, "10", "FDNIX_SEARCH_LIMIT", "limit", 'n', "N",
-    "Show at most N packages per query" },
+    "Show at most N packages per query",
+    FDNIX_RANGE (1, 100000) },
   { "search.min-score", FDNIX_SETTING_DOUBLE, "0.1", "FDNIX_SEARCH_MIN_SCORE", "min-score", 0, "S",
-    "Leave out packages scoring below S (0 to 10; see --explain)" },
+    "Leave out packages scoring below S (0 to 10; see --explain)",
+    FDNIX_RANGE (0, 10) },
   { "search.fusion", FDNIX_SETTING_STRING, "hybrid", "FDNIX_SEARCH_FUSION", "fusion", 0, "MODE",
     "What orders packages after names: hybrid (keywords and vectors), keyword or vector" },
   { "search.vector-weight", FDNIX_SETTING_DOUBLE, NULL, "FDNIX_SEARCH_VECTOR_WEIGHT", "vector-weight", 0, "W",
     "Weight of the vector ranking against the keyword ranking's 1 in hybrid mode, 0 to 10 "
-    "(default: 1, or 0 with the offline embedder)" },
+    "(default: 1, or 0 with the offline embedder)",
+    FDNIX_RANGE (0, 10) },
   FDNIX_SETTING_END
 };
 
@@ -42,14 +45,8 @@ gboolean
 fdnix_search_options_from_config (FdnixConfig *config, FdnixEmbedder *embedder,
                                   FdnixSearchOptions *out_options, GError **error)
 {
-  const gchar *fusion;
-
-  if (!fdnix_config_check_range (config, "search.limit", 1, 100000, error) ||
-      !fdnix_config_check_range (config, "search.min-score", 0, 10, error) ||
-      (fdnix_config_is_set (config, "search.vector-weight") &&
-       !fdnix_config_check_range (config, "search.vector-weight", 0, 10, error)))
-    return FALSE;
-  fusion = fdnix_config_get_string (config, "search.fusion");
+  /* ranges: checked when the values were set (the settings table) */
+  const gchar *fusion = fdnix_config_get_string (config, "search.fusion");
 
   out_options->limit = (guint) fdnix_config_get_int (config, "search.limit");
   out_options->min_score = (gfloat) fdnix_config_get_double (config, "search.min-score");

@@ -34,11 +34,13 @@ const FdnixSetting fdnix_dynamodb_store_settings[] = {
   { "dynamodb.create-table", FDNIX_SETTING_BOOL, "false", NULL, "create-table", 0, NULL,
     "Create the DynamoDB table (on-demand capacity) if it does not exist" },
   { "dynamodb.concurrency", FDNIX_SETTING_INT, "16", NULL, NULL, 0, NULL,
-    "DynamoDB write calls (BatchWriteItem, UpdateItem) in flight, at most" },
+    "DynamoDB write calls (BatchWriteItem, UpdateItem) in flight, at most",
+    FDNIX_RANGE (1, 256) },
   { "dynamodb.adaptive", FDNIX_SETTING_BOOL, "true", NULL, NULL, 0, NULL,
     "Find how many BatchWriteItem calls the table takes at once (up to concurrency)" },
   { "dynamodb.scan-segments", FDNIX_SETTING_INT, "4", NULL, NULL, 0, NULL,
-    "Parallel segments of a DynamoDB Scan" },
+    "Parallel segments of a DynamoDB Scan",
+    FDNIX_RANGE (1, 1000) },
   FDNIX_SETTING_END
 };
 
@@ -158,7 +160,7 @@ fdnix_dynamodb_store_new_for_client (FdnixAwsClient *client, const gchar *table,
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND,
                    "DynamoDB table %s does not exist at %s (create it with keys " HASH_KEY
-                   " and " RANGE_KEY ", or run with --create-table)",
+                   " and " RANGE_KEY ", or run fdnix-metadata --create-table)",
                    table, fdnix_aws_client_get_endpoint (client));
       return NULL;
     }
@@ -185,25 +187,26 @@ fdnix_dynamodb_store_is_configured (FdnixConfig *config)
  * fdnix_dynamodb_store_new:
  * @config: a configuration with fdnix_dynamodb_store_settings,
  *   fdnix_aws_settings, fdnix_http_settings and fdnix_retry_settings
+ * @access: what the program does with the table; only
+ *   FDNIX_STORE_CREATE honours dynamodb.create-table
  * @error: return location for an error
  *
  * Returns: (transfer full) (nullable): the store for dynamodb.table
  */
 FdnixDynamodbStore *
-fdnix_dynamodb_store_new (FdnixConfig *config, GError **error)
+fdnix_dynamodb_store_new (FdnixConfig *config, FdnixStoreAccess access, GError **error)
 {
   FdnixAwsClient *client;
   FdnixDynamodbStore *store;
 
-  if (!fdnix_config_check_range (config, "dynamodb.concurrency", 1, 256, error) ||
-      !fdnix_config_check_range (config, "dynamodb.scan-segments", 1, 1000, error))
-    return NULL;
+  /* ranges: checked when the values were set (the settings table) */
   client = fdnix_aws_client_new (config, &fdnix_aws_service_dynamodb, error);
   if (client == NULL)
     return NULL;
   store = fdnix_dynamodb_store_new_for_client (client, fdnix_config_get_string (config, "dynamodb.table"),
                                                fdnix_config_get_int (config, "dynamodb.concurrency"),
                                                fdnix_config_get_int (config, "dynamodb.scan-segments"),
+                                               access == FDNIX_STORE_CREATE &&
                                                fdnix_config_get_bool (config, "dynamodb.create-table"),
                                                error);
   if (store != NULL)
@@ -295,7 +298,7 @@ open_index (FdnixDynamodbStore *self, GError **error)
       return FALSE;
     }
   path = g_build_filename (self->tmpdir, "index.sqlite", NULL);
-  self->db = fdnix_sqlite_open (path, TRUE, error);
+  self->db = fdnix_sqlite_open (path, FDNIX_STORE_CREATE, error);
   if (self->db == NULL)
     return FALSE;
   /* A scratch file: rebuilt from the table by every run, so durability

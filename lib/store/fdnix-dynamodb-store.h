@@ -30,6 +30,7 @@ G_DECLARE_FINAL_TYPE (FdnixDynamodbStore, fdnix_dynamodb_store, FDNIX, DYNAMODB_
 
 gboolean            fdnix_dynamodb_store_is_configured (FdnixConfig    *config);
 FdnixDynamodbStore *fdnix_dynamodb_store_new           (FdnixConfig    *config,
+                                                        FdnixStoreAccess access,
                                                         GError        **error);
 FdnixDynamodbStore *fdnix_dynamodb_store_new_for_client (FdnixAwsClient *client,
                                                         const gchar    *table,

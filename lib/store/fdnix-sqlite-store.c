@@ -118,53 +118,147 @@ sql_shard (sqlite3_context *context, int argc, sqlite3_value **argv)
   sqlite3_result_int64 (context, fdnix_shard_of (key, (guint) n));
 }
 
+/* One integer of a PRAGMA or query without parameters. */
 static gboolean
-migrate (FdnixSqliteStore *self, GError **error)
+query_int (sqlite3 *db, const gchar *sql, gint64 *out_value, GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint version;
+  int rc;
 
-  if (!fdnix_sqlite_prepare (self->db, "PRAGMA user_version", &stmt, error))
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return fdnix_sqlite_check (self->db, SQLITE_ERROR, "reading the schema version", error);
-  version = sqlite3_column_int (stmt, 0);
-  if (version > FDNIX_SQLITE_SCHEMA_VERSION)
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return fdnix_sqlite_check (db, sqlite3_errcode (db), "reading the schema", error);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return fdnix_sqlite_check (db, rc == SQLITE_DONE ? SQLITE_ERROR : rc, "reading the schema", error);
+  *out_value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+typedef enum {
+  FILE_EMPTY,   /* no schema at all: a new (or zero-byte) file */
+  FILE_FDNIX,   /* fdnix's package table */
+} FileKind;
+
+/* Whose file is this?  Only reads, so a file that is not fdnix's is left
+ * byte for byte as it was.  fdnix's files carry its application_id; those
+ * written before it did are recognised by schema version 1 and the
+ * packages table. */
+static gboolean
+identify (FdnixSqliteStore *self, FileKind *out_kind, gint64 *out_version, GError **error)
+{
+  gint64 application_id, version, objects, packages;
+
+  if (!query_int (self->db, "PRAGMA application_id", &application_id, error) ||
+      !query_int (self->db, "PRAGMA user_version", &version, error) ||
+      !query_int (self->db, "SELECT count(*) FROM sqlite_master", &objects, error) ||
+      !query_int (self->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'packages'",
+                  &packages, error))
+    return FALSE;  /* the message names the file */
+  *out_version = version;
+  if (application_id == FDNIX_SQLITE_APPLICATION_ID ||
+      (application_id == 0 && version >= 1 && packages == 1))
     {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "%s: schema version %d is newer than this fdnix understands (%d)",
-                   self->path, version, FDNIX_SQLITE_SCHEMA_VERSION);
-      return FALSE;
+      *out_kind = FILE_FDNIX;
+      return TRUE;
     }
-  if (version == FDNIX_SQLITE_SCHEMA_VERSION)
-    return TRUE;
+  if (application_id == 0 && version == 0 && objects == 0)
+    {
+      *out_kind = FILE_EMPTY;
+      return TRUE;
+    }
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+               "%s is an SQLite database of another application (application_id %" G_GINT64_FORMAT
+               ", user_version %" G_GINT64_FORMAT ", %s): not touching it; give fdnix a file of its own",
+               self->path, application_id, version,
+               packages == 1 ? "a packages table that is not fdnix's" : "no fdnix package table");
+  return FALSE;
+}
+
+static gboolean
+create_schema (FdnixSqliteStore *self, GError **error)
+{
+  g_autofree gchar *stamp = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d",
+                                             FDNIX_SQLITE_APPLICATION_ID, FDNIX_SQLITE_SCHEMA_VERSION);
+
   return fdnix_sqlite_exec (self->db, "BEGIN IMMEDIATE", error) &&
          fdnix_sqlite_exec (self->db, schema_sql, error) &&
-         fdnix_sqlite_exec (self->db, "PRAGMA user_version = 1", error) &&
+         fdnix_sqlite_exec (self->db, stamp, error) &&
          fdnix_sqlite_exec (self->db, "COMMIT", error);
 }
 
+/* Checks the file is fdnix's and usable; only FDNIX_STORE_CREATE makes a
+ * schema in an empty file (and stamps fdnix's application_id on older
+ * fdnix files). */
+static gboolean
+prepare_schema (FdnixSqliteStore *self, FdnixStoreAccess access, GError **error)
+{
+  FileKind kind;
+  gint64 version;
+
+  if (!identify (self, &kind, &version, error))
+    return FALSE;
+  if (kind == FILE_EMPTY && access != FDNIX_STORE_CREATE)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND,
+                   "%s holds no package table: run fdnix-metadata to create it", self->path);
+      return FALSE;
+    }
+  if (version > FDNIX_SQLITE_SCHEMA_VERSION)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                   "%s: schema version %" G_GINT64_FORMAT " is newer than this fdnix understands (%d)",
+                   self->path, version, FDNIX_SQLITE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (access == FDNIX_STORE_READ_ONLY)
+    return TRUE;
+  if (!fdnix_sqlite_use_wal (self->db, error))
+    return FALSE;
+  if (kind == FILE_EMPTY)
+    return create_schema (self, error);
+  if (access == FDNIX_STORE_CREATE)
+    {
+      g_autofree gchar *stamp = g_strdup_printf ("PRAGMA application_id = %d", FDNIX_SQLITE_APPLICATION_ID);
+      return fdnix_sqlite_exec (self->db, stamp, error);
+    }
+  return TRUE;
+}
+
 /**
- * fdnix_sqlite_store_open:
- * @path: database file, created (with its directory) when missing
+ * fdnix_sqlite_store_open_with_access:
+ * @path: database file
+ * @access: FDNIX_STORE_CREATE creates the file (with its directory) and
+ *   the table when missing; the other modes need an existing fdnix table
+ *   and fail with FDNIX_ERROR_NOT_FOUND; FDNIX_STORE_READ_ONLY never writes
+ *   the file (it may sit on a read-only file system)
  * @error: return location for an error naming @path
+ *
+ * A file that is not fdnix's (another application's SQLite database) is
+ * refused in every mode and left unchanged.
  *
  * Returns: (transfer full) (nullable): the store.
  */
 FdnixSqliteStore *
-fdnix_sqlite_store_open (const gchar *path, GError **error)
+fdnix_sqlite_store_open_with_access (const gchar *path, FdnixStoreAccess access, GError **error)
 {
   g_autoptr(FdnixSqliteStore) self = g_object_new (FDNIX_TYPE_SQLITE_STORE, NULL);
 
   self->path = g_strdup (path);
   self->description = g_strdup_printf ("SQLite %s", path);
-  self->db = fdnix_sqlite_open (path, TRUE, error);
+  if (access != FDNIX_STORE_CREATE && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND,
+                   "%s does not exist: run fdnix-metadata to create the package table there"
+                   " (or name the right file with --database)", path);
+      return NULL;
+    }
+  self->db = fdnix_sqlite_open (path, access, error);
   if (self->db == NULL)
     return NULL;
   sqlite3_create_function (self->db, "fdnix_shard", 2,
                            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                            NULL, sql_shard, NULL, NULL);
-  if (!migrate (self, error))
+  if (!prepare_schema (self, access, error))
     return NULL;
   if (!fdnix_sqlite_prepare (self->db,
                              "SELECT packageName, version, contentHash, embeddingTextHash,"
@@ -177,6 +271,21 @@ fdnix_sqlite_store_open (const gchar *path, GError **error)
                              &self->put_stmt, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+/**
+ * fdnix_sqlite_store_open:
+ * @path: database file, created (with its directory) when missing
+ * @error: return location for an error naming @path
+ *
+ * fdnix_sqlite_store_open_with_access() with FDNIX_STORE_CREATE.
+ *
+ * Returns: (transfer full) (nullable): the store.
+ */
+FdnixSqliteStore *
+fdnix_sqlite_store_open (const gchar *path, GError **error)
+{
+  return fdnix_sqlite_store_open_with_access (path, FDNIX_STORE_CREATE, error);
 }
 
 static const gchar *

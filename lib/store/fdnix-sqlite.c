@@ -71,56 +71,126 @@ fdnix_sqlite_prepare (sqlite3 *db, const gchar *sql, sqlite3_stmt **out_stmt, GE
                              "preparing a statement", error);
 }
 
+static sqlite3 *
+open_flags (const gchar *filename, int flags, GError **error)
+{
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (filename, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FDNIX_ERROR, rc == SQLITE_CANTOPEN ? FDNIX_ERROR_NOT_FOUND : FDNIX_ERROR_IO,
+                   "cannot open database: %s", db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  return db;
+}
+
+/* SQLite opens lazily: the first read is where a WAL file that cannot be
+ * shared (no -shm, and no right to create one) fails. */
+static int
+probe (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Read-only, as on a read-only volume or an image layer.  A WAL database
+ * needs its -shm file, which such a directory neither has nor lets us
+ * create; nobody can write the file there either, so it is then read as
+ * immutable (no locks, no WAL). */
+static sqlite3 *
+open_read_only (const gchar *path, GError **error)
+{
+  sqlite3 *db = open_flags (path, SQLITE_OPEN_READONLY, error);
+  g_autofree gchar *escaped = NULL;
+  g_autofree gchar *uri = NULL;
+  int rc;
+
+  if (db == NULL)
+    return NULL;
+  rc = probe (db);
+  if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN)
+    return db;  /* works, or fails for a reason immutable would not fix */
+  sqlite3_close (db);
+  escaped = g_uri_escape_string (path, "/", FALSE);
+  uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+  g_debug ("%s: the write-ahead log cannot be shared here; reading the file as immutable", path);
+  return open_flags (uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error);
+}
+
 /**
  * fdnix_sqlite_open:
  * @path: database file
- * @create: create the file (and its directory) when missing
- * @error: return location for an error
+ * @access: FDNIX_STORE_CREATE creates the file (and its directory) when
+ *   missing; FDNIX_STORE_READ_ONLY opens it read-only
+ * @error: return location for an error naming @path
  *
- * Opens @path in WAL mode with a busy timeout, so readers never block the
- * writer and parallel writers queue instead of failing.
+ * Opens @path with a busy timeout, so parallel writers queue instead of
+ * failing.  The file is not changed: call fdnix_sqlite_use_wal() once it
+ * is known to be the right file.
  *
  * Returns: (transfer full) (nullable): the connection; close with sqlite3_close().
  */
 sqlite3 *
-fdnix_sqlite_open (const gchar *path, gboolean create, GError **error)
+fdnix_sqlite_open (const gchar *path, FdnixStoreAccess access, GError **error)
 {
   sqlite3 *db = NULL;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  int rc;
 
-  if (create)
+  if (access == FDNIX_STORE_CREATE)
     {
       g_autofree gchar *dir = g_path_get_dirname (path);
 
-      flags |= SQLITE_OPEN_CREATE;
       if (g_mkdir_with_parents (dir, 0755) != 0)
         {
           g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "%s: cannot create directory: %s",
                        dir, g_strerror (errno));
           return NULL;
         }
+      db = open_flags (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, error);
     }
-  rc = sqlite3_open_v2 (path, &db, flags, NULL);
-  if (rc != SQLITE_OK)
+  else if (access == FDNIX_STORE_EXISTING)
+    db = open_flags (path, SQLITE_OPEN_READWRITE, error);
+  else
+    db = open_read_only (path, error);
+  if (db == NULL)
     {
-      g_set_error (error, FDNIX_ERROR, rc == SQLITE_CANTOPEN ? FDNIX_ERROR_NOT_FOUND : FDNIX_ERROR_IO,
-                   "%s: cannot open database: %s", path,
-                   db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      sqlite3_close (db);
+      g_prefix_error (error, "%s: ", path);
       return NULL;
     }
-  sqlite3_extended_result_codes (db, 1);
-  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
   /* NORMAL is durable across application crashes in WAL mode, and only a
-   * power loss can lose the last commit, which a rerun repairs. */
-  if (!fdnix_sqlite_exec (db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                              "PRAGMA temp_store=FILE;", error))
+   * power loss can lose the last commit, which a rerun repairs.  Both
+   * pragmas only concern this connection. */
+  if (!fdnix_sqlite_exec (db, "PRAGMA synchronous=NORMAL; PRAGMA temp_store=FILE;", error))
     {
       sqlite3_close (db);
       return NULL;
     }
   return db;
+}
+
+/**
+ * fdnix_sqlite_use_wal:
+ * @db: a read-write connection
+ * @error: return location for an error
+ *
+ * Switches the file to write-ahead logging (it stays so), so readers never
+ * block the writer.
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_sqlite_use_wal (sqlite3 *db, GError **error)
+{
+  return fdnix_sqlite_exec (db, "PRAGMA journal_mode=WAL", error);
 }
 
 /**

@@ -23,7 +23,9 @@ gboolean fdnix_sqlite_prepare (sqlite3      *db,
                                sqlite3_stmt **out_stmt,
                                GError      **error);
 sqlite3 *fdnix_sqlite_open    (const gchar  *path,
-                               gboolean      create,
+                               FdnixStoreAccess access,
+                               GError      **error);
+gboolean fdnix_sqlite_use_wal (sqlite3      *db,
                                GError      **error);
 const gchar *fdnix_sqlite_column_text (sqlite3_stmt *stmt,
                                        int           column);

@@ -54,19 +54,21 @@ fdnix_store_add_settings (FdnixProgram *program)
  * @config: a configuration with fdnix_store_settings and the common settings
  *   (and, for DynamoDB, fdnix_dynamodb_store_settings, fdnix_aws_settings,
  *   fdnix_http_settings and fdnix_retry_settings)
+ * @access: FDNIX_STORE_CREATE for fdnix-metadata only; the other programs
+ *   fail on a missing table (FDNIX_ERROR_NOT_FOUND) rather than create one
  * @error: return location for an error
  *
  * Returns: (transfer full) (nullable): the configured store, opened.
  */
 FdnixStore *
-fdnix_store_new_from_config (FdnixConfig *config, GError **error)
+fdnix_store_new_from_config (FdnixConfig *config, FdnixStoreAccess access, GError **error)
 {
   g_autofree gchar *path = NULL;
 
   /* dynamodb.table (DYNAMODB_TABLE) selects DynamoDB, as in the original */
   if (fdnix_dynamodb_store_is_configured (config))
-    return FDNIX_STORE (fdnix_dynamodb_store_new (config, error));
+    return FDNIX_STORE (fdnix_dynamodb_store_new (config, access, error));
   path = sqlite_path (config);
 
-  return FDNIX_STORE (fdnix_sqlite_store_open (path, error));
+  return FDNIX_STORE (fdnix_sqlite_store_open_with_access (path, access, error));
 }

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 extern const FdnixSetting fdnix_store_settings[];
 
 void        fdnix_store_add_settings    (FdnixProgram *program);
-FdnixStore *fdnix_store_new_from_config (FdnixConfig  *config,
-                                         GError      **error);
+FdnixStore *fdnix_store_new_from_config (FdnixConfig      *config,
+                                         FdnixStoreAccess  access,
+                                         GError          **error);
 
 G_END_DECLS

@@ -20,6 +20,15 @@
 
 G_BEGIN_DECLS
 
+/* What a program may do with the table it opens.  Only fdnix-metadata
+ * creates a table; the readers fail on a missing one instead of creating
+ * an empty table at a mistyped path and publishing it. */
+typedef enum {
+  FDNIX_STORE_CREATE,     /* read and write; create the table when missing */
+  FDNIX_STORE_EXISTING,   /* read and write an existing table (fdnix-embed) */
+  FDNIX_STORE_READ_ONLY,  /* only read an existing table (fdnix-search) */
+} FdnixStoreAccess;
+
 /* What the store knows of a package before this run. */
 typedef struct {
   gchar    *package_name;
