@@ -10,9 +10,14 @@
 #include "fdnix-test.h"
 
 static void
-join_term (const gchar *term, gsize length, gpointer user_data)
+join_term (const gchar *term, gsize length, gpointer *slot, gpointer user_data)
 {
   GString *out = user_data;
+
+  /* the slot is the word's: what was left there comes back */
+  if (*slot != NULL)
+    ck_assert_str_eq (*slot, term);
+  *slot = (gpointer) term;
 
   ck_assert_uint_eq (strlen (term), length);
   if (out->len > 0)

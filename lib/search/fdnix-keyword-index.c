@@ -94,15 +94,18 @@ typedef struct {
 /* A term's postings are appended in document order, so the current
  * document's posting, if any, is the list's last. */
 static void
-count_term (const gchar *term, gsize length, gpointer user_data)
+count_term (const gchar *term, gsize length, gpointer *slot, gpointer user_data)
 {
   AddContext *c = user_data;
   FdnixKeywordIndex *self = c->self;
-  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->term_ids, term));
+  /* the word's slot caches its term id: one hash lookup per token */
+  guint id = GPOINTER_TO_UINT (*slot);
   GArray *list;
   Posting *p;
 
   (void) length;
+  if (id == 0)
+    id = GPOINTER_TO_UINT (g_hash_table_lookup (self->term_ids, term));
   if (id == 0)
     {
       gchar *key = g_strdup (term);
@@ -112,6 +115,7 @@ count_term (const gchar *term, gsize length, gpointer user_data)
       g_ptr_array_add (self->term_lists, g_array_new (FALSE, FALSE, sizeof (Posting)));
       id = self->term_names->len;
     }
+  *slot = GUINT_TO_POINTER (id);
   list = self->term_lists->pdata[id - 1];
   if (list->len == 0 || g_array_index (list, Posting, list->len - 1).doc != self->n_docs)
     {
@@ -275,11 +279,12 @@ fdnix_keyword_index_get_memory_size (const FdnixKeywordIndex *self)
 }
 
 static void
-add_query_term (const gchar *term, gsize length, gpointer user_data)
+add_query_term (const gchar *term, gsize length, gpointer *slot, gpointer user_data)
 {
   GPtrArray *terms = user_data;
 
   (void) length;
+  (void) slot;
   for (guint i = 0; i < terms->len; i++)
     if (g_str_equal (terms->pdata[i], term))
       return;

@@ -6,10 +6,27 @@
 
 #include "search/fdnix-search-terms.h"
 
+/* What the termizer knows of a word it has seen: its stem, or that it is
+ * a stop word, and a slot its caller may keep something in. */
+typedef struct {
+  gchar   *stem;       /* NULL for a stop word */
+  gsize    length;
+  gpointer slot;
+} Word;
+
 struct _FdnixTermizer {
   struct sb_stemmer *stemmer;
-  GHashTable        *stems;   /* word → stem: a corpus has far fewer words than tokens */
+  GHashTable        *words;   /* word → Word: a corpus has far fewer words than tokens */
 };
+
+static void
+free_word (gpointer p)
+{
+  Word *w = p;
+
+  g_free (w->stem);
+  g_free (w);
+}
 
 /* Words that say nothing about what a package is for.  Kept short: the
  * keyword ranking's idf already discounts common words, and "tool",
@@ -64,7 +81,7 @@ fdnix_termizer_new (void)
   self->stemmer = sb_stemmer_new ("english", "UTF_8");
   if (self->stemmer == NULL)
     g_error ("libstemmer has no English stemmer");
-  self->stems = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_word);
   return self;
 }
 
@@ -78,7 +95,7 @@ fdnix_termizer_free (FdnixTermizer *self)
   if (self == NULL)
     return;
   sb_stemmer_delete (self->stemmer);
-  g_hash_table_unref (self->stems);
+  g_hash_table_unref (self->words);
   g_free (self);
 }
 
@@ -88,20 +105,25 @@ is_word_byte (guchar c)
   return g_ascii_isalnum (c) || c >= 0x80;
 }
 
-static const gchar *
-stem (FdnixTermizer *self, const gchar *word, gsize length)
+static Word *
+lookup_word (FdnixTermizer *self, const gchar *word, gsize length)
 {
-  const gchar *cached = g_hash_table_lookup (self->stems, word);
+  Word *w = g_hash_table_lookup (self->words, word);
   const sb_symbol *stemmed;
 
-  if (cached != NULL)
-    return cached;
-  stemmed = sb_stemmer_stem (self->stemmer, (const sb_symbol *) word, (int) length);
-  /* only a stemmer out of memory returns NULL: keep the word as it is */
-  cached = stemmed != NULL ? g_strndup ((const gchar *) stemmed, sb_stemmer_length (self->stemmer))
-                           : g_strdup (word);
-  g_hash_table_insert (self->stems, g_strdup (word), (gpointer) cached);
-  return cached;
+  if (w != NULL)
+    return w;
+  w = g_new0 (Word, 1);
+  if (!fdnix_search_is_stop_word (word))
+    {
+      stemmed = sb_stemmer_stem (self->stemmer, (const sb_symbol *) word, (int) length);
+      /* only a stemmer out of memory returns NULL: keep the word as it is */
+      w->stem = stemmed != NULL ? g_strndup ((const gchar *) stemmed, sb_stemmer_length (self->stemmer))
+                                : g_strdup (word);
+      w->length = strlen (w->stem);
+    }
+  g_hash_table_insert (self->words, g_strdup (word), w);
+  return w;
 }
 
 /**
@@ -110,6 +132,10 @@ stem (FdnixTermizer *self, const gchar *word, gsize length)
  * @text: (nullable): UTF-8 text
  * @func: called for each term, in order (repeats included)
  * @user_data: for @func
+ *
+ * @func also gets a slot that belongs to the word the term came from: the
+ * same word always brings the same slot, so a caller can cache what it
+ * makes of a term there (NULL the first time).
  */
 void
 fdnix_termizer_split (FdnixTermizer *self, const gchar *text, FdnixTermFunc func, gpointer user_data)
@@ -123,7 +149,7 @@ fdnix_termizer_split (FdnixTermizer *self, const gchar *text, FdnixTermFunc func
     {
       const guchar *start;
       gsize length;
-      const gchar *term;
+      Word *w;
 
       while (*p != '\0' && !is_word_byte (*p))
         p++;
@@ -136,10 +162,9 @@ fdnix_termizer_split (FdnixTermizer *self, const gchar *text, FdnixTermFunc func
       for (gsize i = 0; i < length; i++)
         word[i] = g_ascii_tolower ((gchar) start[i]);
       word[length] = '\0';
-      if (fdnix_search_is_stop_word (word))
-        continue;
-      term = stem (self, word, length);
-      func (term, strlen (term), user_data);
+      w = lookup_word (self, word, length);
+      if (w->stem != NULL)
+        func (w->stem, w->length, &w->slot, user_data);
     }
 }
 

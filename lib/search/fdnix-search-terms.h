@@ -20,8 +20,9 @@ G_BEGIN_DECLS
 
 typedef struct _FdnixTermizer FdnixTermizer;
 
-/* @term is NUL-terminated and valid only during the call. */
-typedef void (*FdnixTermFunc) (const gchar *term, gsize length, gpointer user_data);
+/* @term is NUL-terminated and lives as long as the termizer; @slot is the
+ * caller's, one per word (see fdnix_termizer_split()). */
+typedef void (*FdnixTermFunc) (const gchar *term, gsize length, gpointer *slot, gpointer user_data);
 
 FdnixTermizer *fdnix_termizer_new        (void);
 void           fdnix_termizer_free       (FdnixTermizer *self);
