@@ -7,6 +7,7 @@
 
 #include "core/fdnix-error.h"
 #include "search/fdnix-search-index.h"
+#include "search/fdnix-search-filter.h"
 #include "search/fdnix-search-terms.h"
 
 struct _FdnixSearchIndex {
@@ -19,6 +20,7 @@ struct _FdnixSearchIndex {
   gfloat  *vectors;     /* count × dimension, zero rows for packages without one */
   guint    n_vectors;
   FdnixKeywordIndex *keywords;  /* one document per entry added, renumbered at seal */
+  GHashTable        *shared;    /* while building: text → offset, for texts many share */
 };
 
 /**
@@ -37,6 +39,7 @@ fdnix_search_index_new (void)
   self->chunk[0] = '\0';
   self->chunk_len = 1;
   self->keywords = fdnix_keyword_index_new ();
+  self->shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -53,6 +56,7 @@ fdnix_search_index_free (FdnixSearchIndex *self)
   g_free (self->chunk);
   g_free (self->vectors);
   fdnix_keyword_index_free (self->keywords);
+  g_clear_pointer (&self->shared, g_hash_table_unref);
   g_free (self);
 }
 
@@ -92,6 +96,25 @@ intern (FdnixSearchIndex *self, const gchar *text, guint32 *out_offset, GError *
   return TRUE;
 }
 
+/* Like intern(), for texts that repeat across packages (the same license,
+ * the same platform list): each is kept once. */
+static gboolean
+intern_shared (FdnixSearchIndex *self, gchar *text, guint32 *out_offset, GError **error)
+{
+  g_autofree gchar *owned = text;
+  gpointer offset;
+
+  if (g_hash_table_lookup_extended (self->shared, owned, NULL, &offset))
+    {
+      *out_offset = GPOINTER_TO_UINT (offset);
+      return TRUE;
+    }
+  if (!intern (self, owned, out_offset, error))
+    return FALSE;
+  g_hash_table_insert (self->shared, g_steal_pointer (&owned), GUINT_TO_POINTER (*out_offset));
+  return TRUE;
+}
+
 typedef struct {
   const gchar *package_name;
   const gchar *version;
@@ -100,6 +123,8 @@ typedef struct {
   const gchar *description;
   const gchar *long_description;
   const gchar *position;
+  const gchar *license_json;
+  const gchar *platforms_json;
   guint8       flags;
   guint8       maintainers;
 } Fields;
@@ -168,7 +193,9 @@ add_entry (FdnixSearchIndex *self, const Fields *f, GError **error)
       !intern (self, f->version, &e.version, error) ||
       !intern (self, f->pname, &e.pname, error) ||
       !intern (self, f->main_program, &e.main_program, error) ||
-      !intern (self, f->description, &e.description, error))
+      !intern (self, f->description, &e.description, error) ||
+      !intern_shared (self, fdnix_search_license_words (f->license_json), &e.licenses, error) ||
+      !intern_shared (self, fdnix_search_platform_words (f->platforms_json), &e.platforms, error))
     return FALSE;
   dot = strrchr (f->package_name, '.');
   e.last_segment = dot != NULL && dot - f->package_name < G_MAXUINT16 ? (guint16) (dot + 1 - f->package_name) : 0;
@@ -199,7 +226,7 @@ fdnix_search_index_add (FdnixSearchIndex *self, const gchar *package_name, const
                         const gchar *pname, const gchar *main_program, const gchar *description,
                         GError **error)
 {
-  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, 0, 0 };
+  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, NULL, NULL, 0, 0 };
 
   return add_entry (self, &f, error);
 }
@@ -217,6 +244,7 @@ fdnix_search_index_add_record (FdnixSearchIndex *self, const FdnixRecord *record
 {
   Fields f = { record->package_name, record->version, record->pname, record->main_program,
                record->description, record->long_description, record->position,
+               record->license_json, record->platforms_json,
                (record->broken ? FDNIX_SEARCH_ENTRY_BROKEN : 0) |
                (record->insecure ? FDNIX_SEARCH_ENTRY_INSECURE : 0) |
                (record->unfree ? FDNIX_SEARCH_ENTRY_UNFREE : 0),
@@ -283,6 +311,7 @@ fdnix_search_index_seal (FdnixSearchIndex *self, guint dimension)
       g_array_append_val (sorted, g_array_index (self->entries, FdnixSearchEntry, items[first].index));
     }
   fdnix_keyword_index_seal (self->keywords, new_ids, sorted->len);
+  g_clear_pointer (&self->shared, g_hash_table_unref);
   g_array_unref (self->entries);
   self->entries = sorted;
   /* the chunk is final: give back what doubling reserved */

@@ -27,6 +27,8 @@ typedef struct {
   guint32 pname;         /* offset 0 is "": no value */
   guint32 main_program;
   guint32 description;
+  guint32 licenses;      /* SPDX ids and short names, space-separated (shared) */
+  guint32 platforms;     /* platforms, space-separated; "" for any (shared) */
   guint16 last_segment;  /* where the attribute path's last segment starts */
   guint8  has_vector;
   guint8  depth;         /* dots in the attribute path */
@@ -78,6 +80,8 @@ const FdnixKeywordIndex *fdnix_search_index_get_keywords (const FdnixSearchIndex
 #define fdnix_search_entry_pname(index, e)       fdnix_search_index_get_string ((index), (e)->pname)
 #define fdnix_search_entry_main_program(index, e) fdnix_search_index_get_string ((index), (e)->main_program)
 #define fdnix_search_entry_description(index, e) fdnix_search_index_get_string ((index), (e)->description)
+#define fdnix_search_entry_licenses(index, e)    fdnix_search_index_get_string ((index), (e)->licenses)
+#define fdnix_search_entry_platforms(index, e)   fdnix_search_index_get_string ((index), (e)->platforms)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixSearchIndex, fdnix_search_index_free)
 

@@ -58,6 +58,26 @@ append_number (GString *out, gdouble value, const gchar *format)
   g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
 }
 
+/* Space-separated words as a JSON array of strings. */
+static void
+append_words (GString *out, const gchar *words)
+{
+  g_auto(GStrv) parts = g_strsplit (words, " ", -1);
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      fdnix_json_append_string (out, parts[i]);
+      first = FALSE;
+    }
+  g_string_append_c (out, ']');
+}
+
 /**
  * fdnix_search_explain_text:
  * @index: the index searched
@@ -160,6 +180,13 @@ fdnix_search_append_json (GString *out, const FdnixSearchIndex *index, const gch
   OPTIONAL_MEMBER ("mainProgram", fdnix_search_entry_main_program (index, e));
   OPTIONAL_MEMBER ("description", fdnix_search_entry_description (index, e));
 #undef OPTIONAL_MEMBER
+  fdnix_json_member (line, "licenses");
+  append_words (line, fdnix_search_entry_licenses (index, e));
+  fdnix_json_member (line, "platforms");
+  append_words (line, fdnix_search_entry_platforms (index, e));
+  fdnix_json_member_bool (line, "unfree", (e->flags & FDNIX_SEARCH_ENTRY_UNFREE) != 0);
+  fdnix_json_member_bool (line, "broken", (e->flags & FDNIX_SEARCH_ENTRY_BROKEN) != 0);
+  fdnix_json_member_bool (line, "insecure", (e->flags & FDNIX_SEARCH_ENTRY_INSECURE) != 0);
   fdnix_json_member (line, "score");
   append_number (line, hit->score, "%.4f");
   fdnix_json_member_string (line, "match", fdnix_match_kind_to_string (hit->kind));
@@ -184,8 +211,6 @@ fdnix_search_append_json (GString *out, const FdnixSearchIndex *index, const gch
       fdnix_json_member_int (line, "keywordRank", hit->keyword_rank);
       fdnix_json_member (line, "relevance");
       append_number (line, hit->relevance, "%.4f");
-      fdnix_json_member_bool (line, "broken", (e->flags & FDNIX_SEARCH_ENTRY_BROKEN) != 0);
-      fdnix_json_member_bool (line, "insecure", (e->flags & FDNIX_SEARCH_ENTRY_INSECURE) != 0);
       fdnix_json_member_string (line, "text", text);
       g_string_append_c (line, '}');
     }

@@ -524,7 +524,9 @@ rank_keywords (const FdnixSearchIndex *index, const FdnixSearchQuery *query, gfl
  * @query: the query
  * @query_vector: (nullable) (array): the query's embedding (dimension
  *   floats; any length), or NULL to rank by names and keywords alone
- * @options: limit, floor and fusion weights
+ * @options: limit, floor, fusion weights and filter (the keyword and
+ *   vector ranks are among all packages, the results only those it lets
+ *   through)
  *
  * Returns: (transfer full) (element-type FdnixSearchHit): the best hits,
  *   best first; empty when nothing scores above the floor.
@@ -563,6 +565,8 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
       const FdnixSearchEntry *entry = fdnix_search_index_get_entry (index, i);
       FdnixSearchHit hit;
 
+      if (!fdnix_search_filter_matches (&options->filter, index, entry))
+        continue;
       fdnix_search_match_entry (query, index, i, &hit);
       hit.cosine = cosines[i];
       hit.keyword = keyword_scores[i];

@@ -48,6 +48,7 @@
 #include <glib.h>
 
 #include "search/fdnix-keyword-index.h"
+#include "search/fdnix-search-filter.h"
 #include "search/fdnix-search-index.h"
 
 G_BEGIN_DECLS
@@ -101,6 +102,7 @@ typedef struct {
   gfloat min_score;       /* results below are not shown */
   gfloat keyword_weight;  /* in the fusion; both 0 means 1 and 1 */
   gfloat vector_weight;
+  FdnixSearchFilter filter;  /* which packages may be shown */
 } FdnixSearchOptions;
 
 typedef struct _FdnixSearchQuery FdnixSearchQuery;

@@ -21,6 +21,14 @@ const FdnixSetting fdnix_search_settings[] = {
     "Weight of the vector ranking against the keyword ranking's 1 in hybrid mode, 0 to 10 "
     "(default: 1, or 0 with the offline embedder)",
     FDNIX_RANGE (0, 10) },
+  { "search.license", FDNIX_SETTING_STRING, NULL, "FDNIX_SEARCH_LICENSE", "license", 0, "LICENSE",
+    "Show only packages under LICENSE: free, unfree, or a license's SPDX id or nixpkgs short name" },
+  { "search.platform", FDNIX_SETTING_STRING, NULL, "FDNIX_SEARCH_PLATFORM", "platform", 0, "SYSTEM",
+    "Show only packages that build for SYSTEM (e.g. aarch64-darwin)" },
+  { "search.set", FDNIX_SETTING_STRING, NULL, "FDNIX_SEARCH_SET", "set", 0, "PREFIX",
+    "Show only packages of the package set PREFIX (e.g. python313Packages)" },
+  { "search.include-broken", FDNIX_SETTING_BOOL, "false", "FDNIX_SEARCH_INCLUDE_BROKEN", "include-broken", 0, NULL,
+    "Show broken packages too (after the others)" },
   FDNIX_SETTING_END
 };
 
@@ -48,6 +56,10 @@ fdnix_search_options_from_config (FdnixConfig *config, FdnixEmbedder *embedder,
   /* ranges: checked when the values were set (the settings table) */
   const gchar *fusion = fdnix_config_get_string (config, "search.fusion");
 
+  out_options->filter.license = fdnix_config_get_string (config, "search.license");
+  out_options->filter.platform = fdnix_config_get_string (config, "search.platform");
+  out_options->filter.set = fdnix_config_get_string (config, "search.set");
+  out_options->filter.include_broken = fdnix_config_get_bool (config, "search.include-broken");
   out_options->limit = (guint) fdnix_config_get_int (config, "search.limit");
   out_options->min_score = (gfloat) fdnix_config_get_double (config, "search.min-score");
   /* a negative weight leaves that list out */
