@@ -9,6 +9,7 @@
   curl,
   gnutls,
   sqlite,
+  libstemmer,
   brotli,
   zlib,
   check,
@@ -49,6 +50,7 @@ stdenv.mkDerivation (finalAttrs: {
     curl-gnutls
     gnutls
     sqlite
+    libstemmer
     brotli
     zlib
   ];

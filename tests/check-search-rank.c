@@ -63,12 +63,15 @@ make_index (void)
 }
 
 /* Ranks @query against the package set; returns the attribute paths. */
+/* The fusion weights rank() uses: hybrid unless a test says otherwise. */
+static gfloat keyword_weight = 1, vector_weight = 1;
+
 static GPtrArray *
 rank (const gchar *query, const gfloat *vector, guint limit, gfloat min_score, GArray **out_hits)
 {
   g_autoptr(FdnixSearchIndex) index = make_index ();
   g_autoptr(FdnixSearchQuery) q = fdnix_search_query_new (query);
-  FdnixSearchOptions options = { limit, min_score };
+  FdnixSearchOptions options = { limit, min_score, keyword_weight, vector_weight };
   g_autoptr(GArray) hits = fdnix_search_rank (index, q, vector, &options);
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
 
@@ -293,18 +296,74 @@ END_TEST
 
 START_TEST (test_cosine_order)
 {
-  /* no name matches: pure similarity order, scores are the cosines */
+  /* vectors alone, no name matches: the cosine order (emacsPackages.rg,
+   * ranger, nnn, lf), except that emacsPackages.rg's 0.1 for depth costs
+   * more than the few ranks between them: 1 - 0.2 < 61 / 66 */
   const gfloat v[DIM] = { 3, 0, 0, 0 };  /* any length: normalized */
+  g_autoptr(GArray) hits = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+
+  keyword_weight = -1;
+  names = rank ("terminal file manager", v, 5, 0.1f, &hits);
+  keyword_weight = 1;
+  ck_assert_uint_eq (names->len, 5);
+  ck_assert_str_eq (NAME (names, 0), "ranger");
+  ck_assert_str_eq (NAME (names, 1), "nnn");
+  ck_assert_str_eq (NAME (names, 2), "lf");
+  /* ranks, not cosines, are fused: ripgrep's cosine 0.2 is the sixth */
+  ck_assert_str_eq (NAME (names, 3), "ripgrep");
+  ck_assert_str_eq (NAME (names, 4), "emacsPackages.rg");
+  ck_assert (g_array_index (hits, FdnixSearchHit, 0).kind == FDNIX_MATCH_NONE);
+  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 0).cosine, 0.9f / sqrtf (0.82f), 1e-4f);
+  /* vector rank 2 alone: relevance 61 / 62 */
+  ck_assert_uint_eq (g_array_index (hits, FdnixSearchHit, 0).vector_rank, 2);
+  ck_assert_uint_eq (g_array_index (hits, FdnixSearchHit, 0).keyword_rank, 0);
+  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 0).score, 61.0f / 62.0f, 1e-5f);
+  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 4).score, 1.0f - 0.2f, 1e-5f);
+}
+END_TEST
+
+/* Keywords and vectors fused by rank.  Vector ranks: emacsPackages.rg 1,
+ * ranger 2, nnn 3, lf 4.  Keyword ranks: lf 1 (all three words), ranger 2
+ * ("file manager"), then nnn and gnumake ("file", 3 and 4).  Relevance is
+ * 61/2 × (1/(60 + keyword rank) + 1/(60 + vector rank)):
+ *   ranger  1/62 + 1/62 = 0.03226
+ *   lf      1/61 + 1/64 = 0.03202
+ *   nnn     1/63 or 1/64 + 1/63
+ *   gnumake 1/63 or 1/64 alone: 0.48 at most, above emacsPackages.rg's
+ *           1/61 alone (0.5) less 0.1 for depth */
+START_TEST (test_fusion_order)
+{
+  const gfloat v[DIM] = { 3, 0, 0, 0 };
   g_autoptr(GArray) hits = NULL;
   g_autoptr(GPtrArray) names = rank ("terminal file manager", v, 4, 0.1f, &hits);
 
   ck_assert_uint_eq (names->len, 4);
   ck_assert_str_eq (NAME (names, 0), "ranger");
-  ck_assert_str_eq (NAME (names, 1), "nnn");
-  ck_assert_str_eq (NAME (names, 2), "lf");
-  ck_assert_str_eq (NAME (names, 3), "emacsPackages.rg");  /* cosine ~1, less the depth */
-  ck_assert (g_array_index (hits, FdnixSearchHit, 0).kind == FDNIX_MATCH_NONE);
-  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 0).score, 0.9f / sqrtf (0.82f), 1e-4f);
+  ck_assert_str_eq (NAME (names, 1), "lf");
+  ck_assert_str_eq (NAME (names, 2), "nnn");
+  ck_assert_str_eq (NAME (names, 3), "gnumake");
+  ck_assert_uint_eq (g_array_index (hits, FdnixSearchHit, 1).keyword_rank, 1);
+  ck_assert_uint_eq (g_array_index (hits, FdnixSearchHit, 1).vector_rank, 4);
+  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 0).relevance,
+                          (1.0f / 62 + 1.0f / 62) * 61 / 2, 1e-5f);
+  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 1).relevance,
+                          (1.0f / 61 + 1.0f / 64) * 61 / 2, 1e-5f);
+}
+END_TEST
+
+/* Without a query vector, keywords alone rank, and their first makes a
+ * relevance of 1: android-studio has no vector, its description says IDE. */
+START_TEST (test_keyword_only)
+{
+  g_autoptr(GArray) hits = NULL;
+  g_autoptr(GPtrArray) names = rank ("ide", NULL, 3, 0.1f, &hits);
+
+  ck_assert_uint_ge (names->len, 1);
+  ck_assert_str_eq (NAME (names, 0), "android-studio");
+  ck_assert_uint_eq (g_array_index (hits, FdnixSearchHit, 0).keyword_rank, 1);
+  ck_assert_uint_eq (g_array_index (hits, FdnixSearchHit, 0).vector_rank, 0);
+  ck_assert_float_eq_tol (g_array_index (hits, FdnixSearchHit, 0).score, 1.0f, 1e-5f);
 }
 END_TEST
 
@@ -463,6 +522,8 @@ search_rank_suite (void)
   tcase_add_test (tc, test_segment_exact_for_package_sets);
   tcase_add_test (tc, test_prefix_boost);
   tcase_add_test (tc, test_cosine_order);
+  tcase_add_test (tc, test_fusion_order);
+  tcase_add_test (tc, test_keyword_only);
   tcase_add_test (tc, test_typo);
   tcase_add_test (tc, test_limit_and_floor);
   tcase_add_test (tc, test_name_only_without_vector);

@@ -1,6 +1,12 @@
 # tests/search.mk: search tests (see tests/local.mk)
 if HAVE_CHECK
-check_PROGRAMS += tests/check-search-rank tests/check-search-load tests/check-search-run
+check_PROGRAMS += tests/check-search-rank tests/check-search-load tests/check-search-run tests/check-search-keyword tests/check-search-filter
+tests_check_search_filter_SOURCES = tests/check-search-filter.c
+tests_check_search_filter_CFLAGS = $(TEST_CFLAGS)
+tests_check_search_filter_LDADD = $(TEST_LDADD)
+tests_check_search_keyword_SOURCES = tests/check-search-keyword.c
+tests_check_search_keyword_CFLAGS = $(TEST_CFLAGS)
+tests_check_search_keyword_LDADD = $(TEST_LDADD)
 tests_check_search_rank_SOURCES = tests/check-search-rank.c
 tests_check_search_rank_CFLAGS = $(TEST_CFLAGS)
 tests_check_search_rank_LDADD = $(TEST_LDADD)
@@ -10,7 +16,7 @@ tests_check_search_load_LDADD = $(TEST_LDADD)
 tests_check_search_run_SOURCES = tests/check-search-run.c
 tests_check_search_run_CFLAGS = $(TEST_CFLAGS)
 tests_check_search_run_LDADD = $(TEST_LDADD)
-TESTS += tests/check-search-rank tests/check-search-load tests/check-search-run
+TESTS += tests/check-search-rank tests/check-search-load tests/check-search-run tests/check-search-keyword tests/check-search-filter
 endif
 
 SEARCH_SHELL_TESTS = \

@@ -20,7 +20,8 @@ top () {
 }
 
 # --- usage errors: exit 2 with a hint
-for args in "" "--limit 0" "--limit x" "--min-score -1" "--embedder nope" "--queries /dev/null rg" "--bogus rg"; do
+for args in "" "--limit 0" "--limit x" "--min-score -1" "--embedder nope" "--queries /dev/null rg" "--bogus rg" \
+    "--fusion nope rg" "--vector-weight -1 rg" "--vector-weight 11 rg"; do
   # shellcheck disable=SC2086
   fdnix-search $args >"$TEST_TMP/out" 2>"$TEST_TMP/err"
   status=$?
@@ -61,6 +62,13 @@ LIMIT=3 top terminal file manager >"$TEST_TMP/fm"
 grep -Eqx 'walk|superfile|ranger|nnn|lf|yazi' "$TEST_TMP/fm" || fail "terminal file manager: $(cat "$TEST_TMP/fm")"
 LIMIT=3 top backup program >"$TEST_TMP/backup"
 grep -qx restic "$TEST_TMP/backup" || fail "backup program: $(cat "$TEST_TMP/backup")"
+# the keyword ranking: words of a description, stemmed, all of them
+# preferred; and each ranking alone
+check "[ \"\$(top encrypting)\" = borgbackup ]" "encrypting: $(top encrypting) first, not borgbackup (whose description says \"encryption\")"
+check "[ \"\$(top the terminal multiplexer)\" = tmux ]" "the terminal multiplexer: $(top the terminal multiplexer) first, not tmux"
+check "[ \"\$(top --fusion keyword sound editor)\" = audacity ]" "--fusion keyword: $(top --fusion keyword sound editor)"
+top --fusion vector --limit 3 terminal file manager >"$TEST_TMP/fm-vector" || fail "--fusion vector: $(cat "$TEST_TMP/err")"
+check "[ -s $TEST_TMP/fm-vector ]" "--fusion vector found nothing"
 # typos
 check "[ \"\$(top firefix)\" = firefox ]" "firefix: $(top firefix) first"
 check "[ \"\$(top thunderbrid)\" = thunderbird ]" "thunderbrid: $(top thunderbrid) first"
@@ -73,7 +81,9 @@ jq -e -s '[.[].rank] == [1,2,3,4,5] and
   all(.[]; .query == "terminal file manager" and (.packageName | type) == "string" and
       (.version | type) == "string" and (.score | type) == "number" and
       (.match | IN("exact-path","exact-name","prefix","typo","none")) and
-      (.explain.cosine | type) == "number" and (.explain.text | test("cosine"))) and
+      (.explain.cosine | type) == "number" and (.explain.text | test("relevance")) and
+      (.explain.keywordRank | type) == "number" and (.explain.relevance | type) == "number" and
+      (.explain.broken | type) == "boolean") and
   ([.[].score] == ([.[].score] | sort | reverse))' "$TEST_TMP/json" >/dev/null \
   || fail "--json shape: $(head -2 "$TEST_TMP/json")"
 fdnix-search --json rg | jq -e -s '.[0].mainProgram == "rg" and .[0].match == "exact-name" and

@@ -21,4 +21,4 @@ libfdnix_la_SOURCES = \
 	lib/core/fdnix-summary.c lib/core/fdnix-summary.h \
 	$(NULL)
 libfdnix_la_CFLAGS = $(AM_CFLAGS)
-libfdnix_la_LIBADD = $(FDNIX_DEPS_LIBS) -lm
+libfdnix_la_LIBADD = $(FDNIX_DEPS_LIBS) $(STEMMER_LIBS) -lm

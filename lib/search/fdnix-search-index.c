@@ -7,6 +7,8 @@
 
 #include "core/fdnix-error.h"
 #include "search/fdnix-search-index.h"
+#include "search/fdnix-search-filter.h"
+#include "search/fdnix-search-terms.h"
 
 struct _FdnixSearchIndex {
   GArray  *entries;     /* FdnixSearchEntry */
@@ -17,6 +19,8 @@ struct _FdnixSearchIndex {
   gboolean sealed;
   gfloat  *vectors;     /* count × dimension, zero rows for packages without one */
   guint    n_vectors;
+  FdnixKeywordIndex *keywords;  /* one document per entry added, renumbered at seal */
+  GHashTable        *shared;    /* while building: text → offset, for texts many share */
 };
 
 /**
@@ -34,6 +38,8 @@ fdnix_search_index_new (void)
   self->chunk = g_malloc (self->chunk_alloc);
   self->chunk[0] = '\0';
   self->chunk_len = 1;
+  self->keywords = fdnix_keyword_index_new ();
+  self->shared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
 
@@ -49,6 +55,8 @@ fdnix_search_index_free (FdnixSearchIndex *self)
   g_array_unref (self->entries);
   g_free (self->chunk);
   g_free (self->vectors);
+  fdnix_keyword_index_free (self->keywords);
+  g_clear_pointer (&self->shared, g_hash_table_unref);
   g_free (self);
 }
 
@@ -88,6 +96,119 @@ intern (FdnixSearchIndex *self, const gchar *text, guint32 *out_offset, GError *
   return TRUE;
 }
 
+/* Like intern(), for texts that repeat across packages (the same license,
+ * the same platform list): each is kept once. */
+static gboolean
+intern_shared (FdnixSearchIndex *self, gchar *text, guint32 *out_offset, GError **error)
+{
+  g_autofree gchar *owned = text;
+  gpointer offset;
+
+  if (g_hash_table_lookup_extended (self->shared, owned, NULL, &offset))
+    {
+      *out_offset = GPOINTER_TO_UINT (offset);
+      return TRUE;
+    }
+  if (!intern (self, owned, out_offset, error))
+    return FALSE;
+  g_hash_table_insert (self->shared, g_steal_pointer (&owned), GUINT_TO_POINTER (*out_offset));
+  return TRUE;
+}
+
+typedef struct {
+  const gchar *package_name;
+  const gchar *version;
+  const gchar *pname;
+  const gchar *main_program;
+  const gchar *description;
+  const gchar *long_description;
+  const gchar *position;
+  const gchar *license_json;
+  const gchar *platforms_json;
+  guint8       flags;
+  guint8       maintainers;
+} Fields;
+
+/* The elements of a JSON array: commas at its own level, plus one. */
+static guint8
+count_elements (const gchar *json)
+{
+  guint depth = 0, count = 0;
+  gboolean in_string = FALSE, empty = TRUE;
+
+  for (const gchar *p = json != NULL ? json : ""; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        in_string = TRUE;
+      if (*p == '[' || *p == '{')
+        depth++;
+      else if (*p == ']' || *p == '}')
+        depth--;
+      else if (*p == ',' && depth == 1)
+        count++;
+      if (depth >= 1 && !g_ascii_isspace (*p) && !(depth == 1 && *p == '['))
+        empty = FALSE;
+    }
+  return (guint8) MIN (empty ? 0 : count + 1, G_MAXUINT8);
+}
+
+/* The keyword document of a package: its names, texts and categories. */
+static void
+add_keywords (FdnixSearchIndex *self, const Fields *f)
+{
+  g_autofree gchar *names = g_strjoin (" ", f->package_name, f->pname != NULL ? f->pname : "",
+                                       f->main_program != NULL ? f->main_program : "", NULL);
+  g_autofree gchar *category = fdnix_search_position_words (f->position);
+  const gchar *texts[FDNIX_KEYWORD_N_FIELDS] = { names, f->description, f->long_description, category };
+
+  fdnix_keyword_index_add (self->keywords, texts);
+}
+
+static gboolean
+add_entry (FdnixSearchIndex *self, const Fields *f, GError **error)
+{
+  FdnixSearchEntry e = { 0 };
+  const gchar *dot;
+
+  g_return_val_if_fail (!self->sealed, FALSE);
+  if (f->package_name == NULL || *f->package_name == '\0')
+    {
+      g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "a package without a name");
+      return FALSE;
+    }
+  if (self->entries->len == G_MAXINT32)
+    {
+      g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_FAILED, "too many packages");
+      return FALSE;
+    }
+  if (!intern (self, f->package_name, &e.name, error) ||
+      !intern (self, f->version, &e.version, error) ||
+      !intern (self, f->pname, &e.pname, error) ||
+      !intern (self, f->main_program, &e.main_program, error) ||
+      !intern (self, f->description, &e.description, error) ||
+      !intern_shared (self, fdnix_search_license_words (f->license_json), &e.licenses, error) ||
+      !intern_shared (self, fdnix_search_platform_words (f->platforms_json), &e.platforms, error))
+    return FALSE;
+  dot = strrchr (f->package_name, '.');
+  e.last_segment = dot != NULL && dot - f->package_name < G_MAXUINT16 ? (guint16) (dot + 1 - f->package_name) : 0;
+  for (const gchar *p = f->package_name; *p != '\0' && e.depth < G_MAXUINT8; p++)
+    if (*p == '.')
+      e.depth++;
+  e.flags = f->flags;
+  e.maintainers = f->maintainers;
+  g_array_append_val (self->entries, e);
+  add_keywords (self, f);
+  return TRUE;
+}
+
 /**
  * fdnix_search_index_add:
  * @self: an index not yet sealed
@@ -105,33 +226,9 @@ fdnix_search_index_add (FdnixSearchIndex *self, const gchar *package_name, const
                         const gchar *pname, const gchar *main_program, const gchar *description,
                         GError **error)
 {
-  FdnixSearchEntry e = { 0 };
-  const gchar *dot;
+  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, NULL, NULL, 0, 0 };
 
-  g_return_val_if_fail (!self->sealed, FALSE);
-  if (package_name == NULL || *package_name == '\0')
-    {
-      g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "a package without a name");
-      return FALSE;
-    }
-  if (self->entries->len == G_MAXINT32)
-    {
-      g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_FAILED, "too many packages");
-      return FALSE;
-    }
-  if (!intern (self, package_name, &e.name, error) ||
-      !intern (self, version, &e.version, error) ||
-      !intern (self, pname, &e.pname, error) ||
-      !intern (self, main_program, &e.main_program, error) ||
-      !intern (self, description, &e.description, error))
-    return FALSE;
-  dot = strrchr (package_name, '.');
-  e.last_segment = dot != NULL && dot - package_name < G_MAXUINT16 ? (guint16) (dot + 1 - package_name) : 0;
-  for (const gchar *p = package_name; *p != '\0' && e.depth < G_MAXUINT8; p++)
-    if (*p == '.')
-      e.depth++;
-  g_array_append_val (self->entries, e);
-  return TRUE;
+  return add_entry (self, &f, error);
 }
 
 /**
@@ -145,8 +242,15 @@ fdnix_search_index_add (FdnixSearchIndex *self, const gchar *package_name, const
 gboolean
 fdnix_search_index_add_record (FdnixSearchIndex *self, const FdnixRecord *record, GError **error)
 {
-  return fdnix_search_index_add (self, record->package_name, record->version, record->pname,
-                                 record->main_program, record->description, error);
+  Fields f = { record->package_name, record->version, record->pname, record->main_program,
+               record->description, record->long_description, record->position,
+               record->license_json, record->platforms_json,
+               (record->broken ? FDNIX_SEARCH_ENTRY_BROKEN : 0) |
+               (record->insecure ? FDNIX_SEARCH_ENTRY_INSECURE : 0) |
+               (record->unfree ? FDNIX_SEARCH_ENTRY_UNFREE : 0),
+               count_elements (record->maintainers_json) };
+
+  return add_entry (self, &f, error);
 }
 
 typedef struct {
@@ -175,6 +279,7 @@ fdnix_search_index_seal (FdnixSearchIndex *self, guint dimension)
 {
   guint n = self->entries->len;
   g_autofree SortItem *items = g_new (SortItem, MAX (n, 1));
+  g_autofree gint *new_ids = g_new (gint, MAX (n, 1));
   GArray *sorted = g_array_sized_new (FALSE, FALSE, sizeof (FdnixSearchEntry), n);
   guint dropped = 0;
 
@@ -190,15 +295,23 @@ fdnix_search_index_seal (FdnixSearchIndex *self, guint dimension)
     {
       guint first = i;
 
+      new_ids[items[first].index] = (gint) sorted->len;
       while (i + 1 < n && strcmp (items[i + 1].name, items[first].name) == 0)
         {
           i++;
+          new_ids[items[i].index] = -1;
           if (items[i].index < items[first].index)
-            items[first].index = items[i].index;
+            {
+              new_ids[items[first].index] = -1;
+              items[first].index = items[i].index;
+              new_ids[items[first].index] = (gint) sorted->len;
+            }
           dropped++;
         }
       g_array_append_val (sorted, g_array_index (self->entries, FdnixSearchEntry, items[first].index));
     }
+  fdnix_keyword_index_seal (self->keywords, new_ids, sorted->len);
+  g_clear_pointer (&self->shared, g_hash_table_unref);
   g_array_unref (self->entries);
   self->entries = sorted;
   /* the chunk is final: give back what doubling reserved */
@@ -353,11 +466,24 @@ fdnix_search_index_get_vectors (const FdnixSearchIndex *self)
  * fdnix_search_index_get_memory_size:
  * @self: an index
  *
- * Returns: bytes held by entries, texts and vectors.
+ * Returns: bytes held by entries, texts, vectors and the keyword index.
  */
 gsize
 fdnix_search_index_get_memory_size (const FdnixSearchIndex *self)
 {
   return (gsize) self->entries->len * sizeof (FdnixSearchEntry) + self->chunk_alloc +
-         (self->vectors != NULL ? (gsize) self->entries->len * self->dimension * sizeof (gfloat) : 0);
+         (self->vectors != NULL ? (gsize) self->entries->len * self->dimension * sizeof (gfloat) : 0) +
+         fdnix_keyword_index_get_memory_size (self->keywords);
+}
+
+/**
+ * fdnix_search_index_get_keywords:
+ * @self: a sealed index
+ *
+ * Returns: (transfer none): the keyword index, one document per entry
+ */
+const FdnixKeywordIndex *
+fdnix_search_index_get_keywords (const FdnixSearchIndex *self)
+{
+  return self->keywords;
 }

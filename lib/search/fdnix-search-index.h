@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "core/fdnix-record.h"
+#include "search/fdnix-keyword-index.h"
 
 G_BEGIN_DECLS
 
@@ -26,10 +27,20 @@ typedef struct {
   guint32 pname;         /* offset 0 is "": no value */
   guint32 main_program;
   guint32 description;
+  guint32 licenses;      /* SPDX ids and short names, space-separated (shared) */
+  guint32 platforms;     /* platforms, space-separated; "" for any (shared) */
   guint16 last_segment;  /* where the attribute path's last segment starts */
   guint8  has_vector;
   guint8  depth;         /* dots in the attribute path */
+  guint8  flags;         /* FdnixSearchEntryFlags */
+  guint8  maintainers;   /* how many (at most 255) */
 } FdnixSearchEntry;
+
+typedef enum {
+  FDNIX_SEARCH_ENTRY_BROKEN   = 1 << 0,
+  FDNIX_SEARCH_ENTRY_INSECURE = 1 << 1,
+  FDNIX_SEARCH_ENTRY_UNFREE   = 1 << 2,
+} FdnixSearchEntryFlags;
 
 typedef struct _FdnixSearchIndex FdnixSearchIndex;
 
@@ -61,6 +72,7 @@ const gchar            *fdnix_search_index_get_string    (const FdnixSearchIndex
                                                           guint32                 offset);
 const gfloat           *fdnix_search_index_get_vectors   (const FdnixSearchIndex *self);
 gsize                   fdnix_search_index_get_memory_size (const FdnixSearchIndex *self);
+const FdnixKeywordIndex *fdnix_search_index_get_keywords (const FdnixSearchIndex *self);
 
 /* Shorthands for the strings of an entry. */
 #define fdnix_search_entry_name(index, e)        fdnix_search_index_get_string ((index), (e)->name)
@@ -68,6 +80,8 @@ gsize                   fdnix_search_index_get_memory_size (const FdnixSearchInd
 #define fdnix_search_entry_pname(index, e)       fdnix_search_index_get_string ((index), (e)->pname)
 #define fdnix_search_entry_main_program(index, e) fdnix_search_index_get_string ((index), (e)->main_program)
 #define fdnix_search_entry_description(index, e) fdnix_search_index_get_string ((index), (e)->description)
+#define fdnix_search_entry_licenses(index, e)    fdnix_search_index_get_string ((index), (e)->licenses)
+#define fdnix_search_entry_platforms(index, e)   fdnix_search_index_get_string ((index), (e)->platforms)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixSearchIndex, fdnix_search_index_free)
 

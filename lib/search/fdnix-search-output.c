@@ -58,13 +58,34 @@ append_number (GString *out, gdouble value, const gchar *format)
   g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
 }
 
+/* Space-separated words as a JSON array of strings. */
+static void
+append_words (GString *out, const gchar *words)
+{
+  g_auto(GStrv) parts = g_strsplit (words, " ", -1);
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+      if (!first)
+        g_string_append_c (out, ',');
+      fdnix_json_append_string (out, parts[i]);
+      first = FALSE;
+    }
+  g_string_append_c (out, ']');
+}
+
 /**
  * fdnix_search_explain_text:
  * @index: the index searched
  * @hit: one result
  *
  * Returns: (transfer full): how the score was made, in one line, e.g.
- *   "exact main program "rg" 2.000 + cosine 0.412 = 2.412".
+ *   "exact main program "rg" 3.000 + 0.5 × relevance 1.000 (keyword #1,
+ *   bm25f 9.210; vector #1, cosine 0.412) = 3.500".
  */
 gchar *
 fdnix_search_explain_text (const FdnixSearchIndex *index, const FdnixSearchHit *hit)
@@ -91,25 +112,42 @@ fdnix_search_explain_text (const FdnixSearchIndex *index, const FdnixSearchHit *
       break;
     }
   append_number (out, hit->name_score, "%.3f");
+  g_string_append (out, " + ");
+  if (hit->kind >= FDNIX_MATCH_EXACT_NAME)
+    {
+      append_number (out, FDNIX_SEARCH_EXACT_COSINE_WEIGHT, "%.1f");
+      g_string_append (out, " × ");
+    }
+  g_string_append (out, "relevance ");
+  append_number (out, hit->relevance, "%.3f");
+  g_string_append (out, " (keyword ");
+  if (hit->keyword_rank > 0)
+    {
+      g_string_append_printf (out, "#%u, bm25f ", hit->keyword_rank);
+      append_number (out, hit->keyword, "%.3f");
+    }
+  else
+    g_string_append (out, "-");
+  g_string_append (out, "; vector ");
   if (!e->has_vector)
-    g_string_append (out, " + no vector");
+    g_string_append (out, "none");
   else
     {
-      g_string_append (out, " + ");
-      if (hit->kind >= FDNIX_MATCH_EXACT_NAME)
-        {
-          append_number (out, FDNIX_SEARCH_EXACT_COSINE_WEIGHT, "%.1f");
-          g_string_append (out, " × ");
-        }
+      if (hit->vector_rank > 0)
+        g_string_append_printf (out, "#%u, ", hit->vector_rank);
       g_string_append (out, "cosine ");
       append_number (out, hit->cosine, "%.3f");
-      if (hit->cosine < 0)
-        g_string_append (out, " (counts as 0)");
     }
+  g_string_append (out, ")");
   if (hit->kind != FDNIX_MATCH_EXACT_PATH && e->depth > 0)
     {
       g_string_append (out, " - depth ");
       append_number (out, FDNIX_SEARCH_DEPTH_PENALTY * MIN (e->depth, 2), "%.1f");
+    }
+  if (e->flags & (FDNIX_SEARCH_ENTRY_BROKEN | FDNIX_SEARCH_ENTRY_INSECURE))
+    {
+      g_string_append_printf (out, " - %s ", e->flags & FDNIX_SEARCH_ENTRY_BROKEN ? "broken" : "insecure");
+      append_number (out, FDNIX_SEARCH_UNSOUND_PENALTY, "%.1f");
     }
   g_string_append (out, " = ");
   append_number (out, hit->score, "%.3f");
@@ -142,6 +180,13 @@ fdnix_search_append_json (GString *out, const FdnixSearchIndex *index, const gch
   OPTIONAL_MEMBER ("mainProgram", fdnix_search_entry_main_program (index, e));
   OPTIONAL_MEMBER ("description", fdnix_search_entry_description (index, e));
 #undef OPTIONAL_MEMBER
+  fdnix_json_member (line, "licenses");
+  append_words (line, fdnix_search_entry_licenses (index, e));
+  fdnix_json_member (line, "platforms");
+  append_words (line, fdnix_search_entry_platforms (index, e));
+  fdnix_json_member_bool (line, "unfree", (e->flags & FDNIX_SEARCH_ENTRY_UNFREE) != 0);
+  fdnix_json_member_bool (line, "broken", (e->flags & FDNIX_SEARCH_ENTRY_BROKEN) != 0);
+  fdnix_json_member_bool (line, "insecure", (e->flags & FDNIX_SEARCH_ENTRY_INSECURE) != 0);
   fdnix_json_member (line, "score");
   append_number (line, hit->score, "%.4f");
   fdnix_json_member_string (line, "match", fdnix_match_kind_to_string (hit->kind));
@@ -160,6 +205,12 @@ fdnix_search_append_json (GString *out, const FdnixSearchIndex *index, const gch
       fdnix_json_member_bool (line, "hasVector", e->has_vector);
       fdnix_json_member (line, "cosine");
       append_number (line, hit->cosine, "%.4f");
+      fdnix_json_member_int (line, "vectorRank", hit->vector_rank);
+      fdnix_json_member (line, "keywordScore");
+      append_number (line, hit->keyword, "%.4f");
+      fdnix_json_member_int (line, "keywordRank", hit->keyword_rank);
+      fdnix_json_member (line, "relevance");
+      append_number (line, hit->relevance, "%.4f");
       fdnix_json_member_string (line, "text", text);
       g_string_append_c (line, '}');
     }

@@ -1,7 +1,9 @@
-/* fdnix-search-rank.c: name matches, cosine similarity, the best N. */
+/* fdnix-search-rank.c: name matches, keyword and vector ranks fused, the
+ * best N. */
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "search/fdnix-search-rank.h"
@@ -17,6 +19,7 @@ struct _FdnixSearchQuery {
   gchar *variants[MAX_VARIANTS];     /* forms compared with names */
   gsize  lengths[MAX_VARIANTS];
   guint  n_variants;
+  FdnixKeywordQuery *keywords;       /* the text's stemmed terms */
 };
 
 /**
@@ -67,6 +70,7 @@ fdnix_search_query_new (const gchar *text)
     }
   for (guint i = 0; i < query->n_variants; i++)
     query->lengths[i] = strlen (query->variants[i]);
+  query->keywords = fdnix_keyword_query_new (query->text);
   return query;
 }
 
@@ -82,6 +86,7 @@ fdnix_search_query_free (FdnixSearchQuery *query)
   g_free (query->text);
   for (guint i = 0; i < MAX_VARIANTS; i++)
     g_free (query->variants[i]);
+  fdnix_keyword_query_free (query->keywords);
   g_free (query);
 }
 
@@ -331,23 +336,54 @@ fdnix_search_dot (const gfloat *a, const gfloat *b, guint n)
 }
 
 /**
+ * fdnix_search_relevance:
+ * @keyword_rank: 1-based keyword rank, 0 for none
+ * @vector_rank: 1-based vector rank, 0 for none
+ * @options: the fusion weights
+ *
+ * Returns: the fused relevance, 1 for first in every weighted list, 0 for
+ *   in none (see fdnix-search-rank.h).
+ */
+gfloat
+fdnix_search_relevance (guint keyword_rank, guint vector_rank, const FdnixSearchOptions *options)
+{
+  gfloat wk = options->keyword_weight, wv = options->vector_weight;
+  gfloat sum = 0;
+
+  /* options left at zero mean the plain hybrid */
+  if (wk <= 0 && wv <= 0)
+    wk = wv = 1;
+  if (keyword_rank > 0 && wk > 0)
+    sum += wk / (FDNIX_SEARCH_RRF_K + keyword_rank);
+  if (vector_rank > 0 && wv > 0)
+    sum += wv / (FDNIX_SEARCH_RRF_K + vector_rank);
+  return sum * (FDNIX_SEARCH_RRF_K + 1) / (MAX (wk, 0) + MAX (wv, 0));
+}
+
+/**
  * fdnix_search_score:
- * @hit: a hit with its name match and cosine set
- * @depth: dots in the package's attribute path
+ * @hit: a hit with its name match and relevance set
+ * @entry: its entry
  *
  * Returns: the hit's score (see fdnix-search-rank.h).
  */
 gfloat
-fdnix_search_score (const FdnixSearchHit *hit, guint depth)
+fdnix_search_score (const FdnixSearchHit *hit, const FdnixSearchEntry *entry)
 {
-  gfloat cosine = MAX (hit->cosine, 0.0f);
   gfloat score = hit->name_score;
 
-  /* for an exact name, the cosine only orders packages of that name */
-  score += hit->kind >= FDNIX_MATCH_EXACT_NAME ? FDNIX_SEARCH_EXACT_COSINE_WEIGHT * cosine : cosine;
+  /* for an exact name, relevance only orders packages of that name */
+  score += hit->kind >= FDNIX_MATCH_EXACT_NAME ? FDNIX_SEARCH_EXACT_COSINE_WEIGHT * hit->relevance
+                                               : hit->relevance;
   /* the user typed the whole path: nothing to prefer */
   if (hit->kind != FDNIX_MATCH_EXACT_PATH)
-    score -= FDNIX_SEARCH_DEPTH_PENALTY * MIN (depth, 2);
+    score -= FDNIX_SEARCH_DEPTH_PENALTY * MIN (entry->depth, 2);
+  if (entry->flags & (FDNIX_SEARCH_ENTRY_BROKEN | FDNIX_SEARCH_ENTRY_INSECURE))
+    score -= FDNIX_SEARCH_UNSOUND_PENALTY;
+  /* among packages the query's words fit, the ones more people look after */
+  if (hit->relevance > 0)
+    score += FDNIX_SEARCH_MAINTAINER_PRIOR * MIN (entry->maintainers, FDNIX_SEARCH_MAINTAINER_CAP) /
+             FDNIX_SEARCH_MAINTAINER_CAP;
   return score;
 }
 
@@ -410,13 +446,87 @@ sift_up (const FdnixSearchIndex *index, FdnixSearchHit *heap, guint i)
     }
 }
 
+typedef struct {
+  gfloat cosine;
+  guint  entry;
+} Scored;
+
+/* Best first; ties to the lower entry, so ranks do not depend on qsort. */
+static int
+compare_scored (const void *a, const void *b)
+{
+  const Scored *x = a, *y = b;
+
+  if (x->cosine != y->cosine)
+    return x->cosine > y->cosine ? -1 : 1;
+  return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static gfloat *
+unit_query_vector (const gfloat *query_vector, guint dimension)
+{
+  gdouble sum = 0;
+  gfloat *unit;
+
+  for (guint i = 0; i < dimension; i++)
+    sum += (gdouble) query_vector[i] * query_vector[i];
+  if (!(sum > 0) || !isfinite (sum))
+    return NULL;
+  unit = g_new (gfloat, dimension);
+  for (guint i = 0; i < dimension; i++)
+    unit[i] = (gfloat) (query_vector[i] / sqrt (sum));
+  return unit;
+}
+
+/* Every entry's cosine, and the vector ranks of the best
+ * FDNIX_SEARCH_FUSION_DEPTH (a partial selection would do; sorting 100k
+ * floats costs a few ms, far below the name matching). */
+static void
+rank_vectors (const FdnixSearchIndex *index, const gfloat *unit, gfloat *cosines, guint16 *ranks)
+{
+  guint count = fdnix_search_index_get_count (index);
+  guint dimension = fdnix_search_index_get_dimension (index);
+  const gfloat *vectors = fdnix_search_index_get_vectors (index);
+  g_autofree Scored *scored = g_new (Scored, MAX (count, 1));
+  guint n = 0;
+
+  for (guint i = 0; i < count; i++)
+    {
+      cosines[i] = fdnix_search_dot (unit, vectors + (gsize) i * dimension, dimension);
+      if (cosines[i] > 0 && fdnix_search_index_get_entry (index, i)->has_vector)
+        scored[n++] = (Scored) { cosines[i], i };
+    }
+  qsort (scored, n, sizeof (Scored), compare_scored);
+  for (guint r = 0; r < MIN (n, FDNIX_SEARCH_FUSION_DEPTH); r++)
+    ranks[scored[r].entry] = (guint16) (r + 1);
+}
+
+static void
+rank_keywords (const FdnixSearchIndex *index, const FdnixSearchQuery *query, gfloat *scores,
+               guint16 *ranks)
+{
+  g_autoptr(GArray) hits = fdnix_keyword_index_search (fdnix_search_index_get_keywords (index),
+                                                       query->keywords);
+
+  for (guint r = 0; r < hits->len; r++)
+    {
+      const FdnixKeywordHit *hit = &g_array_index (hits, FdnixKeywordHit, r);
+
+      scores[hit->doc] = hit->score;
+      if (r < FDNIX_SEARCH_FUSION_DEPTH)
+        ranks[hit->doc] = (guint16) (r + 1);
+    }
+}
+
 /**
  * fdnix_search_rank:
  * @index: a sealed index
  * @query: the query
  * @query_vector: (nullable) (array): the query's embedding (dimension
- *   floats; any length), or NULL to rank by name alone
- * @options: limit and floor
+ *   floats; any length), or NULL to rank by names and keywords alone
+ * @options: limit, floor, fusion weights and filter (the keyword and
+ *   vector ranks are among all packages, the results only those it lets
+ *   through)
  *
  * Returns: (transfer full) (element-type FdnixSearchHit): the best hits,
  *   best first; empty when nothing scores above the floor.
@@ -428,33 +538,42 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
   guint limit = MAX (options->limit, 1);
   guint count = fdnix_search_index_get_count (index);
   guint dimension = fdnix_search_index_get_dimension (index);
-  const gfloat *vectors = fdnix_search_index_get_vectors (index);
   g_autofree gfloat *unit = NULL;
+  g_autofree gfloat *cosines = g_new0 (gfloat, MAX (count, 1));
+  g_autofree gfloat *keyword_scores = g_new0 (gfloat, MAX (count, 1));
+  g_autofree guint16 *vector_ranks = g_new0 (guint16, MAX (count, 1));
+  g_autofree guint16 *keyword_ranks = g_new0 (guint16, MAX (count, 1));
   g_autofree FdnixSearchHit *heap = g_new (FdnixSearchHit, limit);
   guint n = 0;
   GArray *out;
 
-  if (query_vector != NULL && vectors != NULL && dimension > 0)
-    {
-      gdouble sum = 0;
+  FdnixSearchOptions fusion = *options;
 
-      for (guint i = 0; i < dimension; i++)
-        sum += (gdouble) query_vector[i] * query_vector[i];
-      if (sum > 0 && isfinite (sum))
-        {
-          unit = g_new (gfloat, dimension);
-          for (guint i = 0; i < dimension; i++)
-            unit[i] = (gfloat) (query_vector[i] / sqrt (sum));
-        }
-    }
+  if (query_vector != NULL && fdnix_search_index_get_vectors (index) != NULL && dimension > 0)
+    unit = unit_query_vector (query_vector, dimension);
+  /* without a query vector the keyword list is all there is: it alone
+   * makes a relevance of 1 */
+  if (unit == NULL)
+    fusion.vector_weight = -1;
+  /* cosines are shown by --explain even when they do not count */
+  if (unit != NULL)
+    rank_vectors (index, unit, cosines, vector_ranks);
+  if (fusion.keyword_weight > 0 || fusion.vector_weight <= 0)
+    rank_keywords (index, query, keyword_scores, keyword_ranks);
   for (guint i = 0; i < count; i++)
     {
+      const FdnixSearchEntry *entry = fdnix_search_index_get_entry (index, i);
       FdnixSearchHit hit;
 
+      if (!fdnix_search_filter_matches (&options->filter, index, entry))
+        continue;
       fdnix_search_match_entry (query, index, i, &hit);
-      if (unit != NULL)
-        hit.cosine = fdnix_search_dot (unit, vectors + (gsize) i * dimension, dimension);
-      hit.score = fdnix_search_score (&hit, fdnix_search_index_get_entry (index, i)->depth);
+      hit.cosine = cosines[i];
+      hit.keyword = keyword_scores[i];
+      hit.keyword_rank = keyword_ranks[i];
+      hit.vector_rank = vector_ranks[i];
+      hit.relevance = fdnix_search_relevance (hit.keyword_rank, hit.vector_rank, &fusion);
+      hit.score = fdnix_search_score (&hit, entry);
       if (hit.score <= 0 || hit.score < options->min_score)
         continue;
       if (n < limit)

@@ -200,12 +200,11 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
   gint64 start;
   guint64 results = 0, unanswered = 0;
 
-  if (!fdnix_search_options_from_config (config, &search_options, error) ||
-      !fdnix_retry_options_load (&retry, config, error))
-    return FALSE;
   /* the table before the objects: a mistyped path fails before anything
    * else is looked at, and search only reads it */
-  if ((embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
+  if (!fdnix_retry_options_load (&retry, config, error) ||
+      (embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
+      !fdnix_search_options_from_config (config, embedder, &search_options, error) ||
       (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL ||
       (objects = fdnix_objects_new_from_config (config, error)) == NULL)
     return FALSE;

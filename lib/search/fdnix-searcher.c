@@ -5,6 +5,7 @@
 
 #include "core/fdnix-error.h"
 #include "embed/fdnix-embed-pool.h"
+#include "embed/fdnix-embedder-offline.h"
 #include "search/fdnix-searcher.h"
 
 const FdnixSetting fdnix_search_settings[] = {
@@ -14,6 +15,20 @@ const FdnixSetting fdnix_search_settings[] = {
   { "search.min-score", FDNIX_SETTING_DOUBLE, "0.1", "FDNIX_SEARCH_MIN_SCORE", "min-score", 0, "S",
     "Leave out packages scoring below S (0 to 10; see --explain)",
     FDNIX_RANGE (0, 10) },
+  { "search.fusion", FDNIX_SETTING_STRING, "hybrid", "FDNIX_SEARCH_FUSION", "fusion", 0, "MODE",
+    "What orders packages after names: hybrid (keywords and vectors), keyword or vector" },
+  { "search.vector-weight", FDNIX_SETTING_DOUBLE, NULL, "FDNIX_SEARCH_VECTOR_WEIGHT", "vector-weight", 0, "W",
+    "Weight of the vector ranking against the keyword ranking's 1 in hybrid mode, 0 to 10 "
+    "(default: 1, or 0 with the offline embedder)",
+    FDNIX_RANGE (0, 10) },
+  { "search.license", FDNIX_SETTING_STRING, NULL, "FDNIX_SEARCH_LICENSE", "license", 0, "LICENSE",
+    "Show only packages under LICENSE: free, unfree, or a license's SPDX id or nixpkgs short name" },
+  { "search.platform", FDNIX_SETTING_STRING, NULL, "FDNIX_SEARCH_PLATFORM", "platform", 0, "SYSTEM",
+    "Show only packages that build for SYSTEM (e.g. aarch64-darwin)" },
+  { "search.set", FDNIX_SETTING_STRING, NULL, "FDNIX_SEARCH_SET", "set", 0, "PREFIX",
+    "Show only packages of the package set PREFIX (e.g. python313Packages)" },
+  { "search.include-broken", FDNIX_SETTING_BOOL, "false", "FDNIX_SEARCH_INCLUDE_BROKEN", "include-broken", 0, NULL,
+    "Show broken packages too (after the others)" },
   FDNIX_SETTING_END
 };
 
@@ -27,18 +42,48 @@ struct _FdnixSearcher {
 /**
  * fdnix_search_options_from_config:
  * @config: a configuration with fdnix_search_settings registered
- * @out_options: (out caller-allocates): limit and floor
+ * @embedder: (nullable): the embedder of the snapshot, which sets the
+ *   default vector weight
+ * @out_options: (out caller-allocates): limit, floor and fusion weights
  * @error: return location for FDNIX_ERROR_USAGE
  *
  * Returns: TRUE when the settings are valid.
  */
 gboolean
-fdnix_search_options_from_config (FdnixConfig *config, FdnixSearchOptions *out_options,
-                                  GError **error)
+fdnix_search_options_from_config (FdnixConfig *config, FdnixEmbedder *embedder,
+                                  FdnixSearchOptions *out_options, GError **error)
 {
   /* ranges: checked when the values were set (the settings table) */
+  const gchar *fusion = fdnix_config_get_string (config, "search.fusion");
+
+  out_options->filter.license = fdnix_config_get_string (config, "search.license");
+  out_options->filter.platform = fdnix_config_get_string (config, "search.platform");
+  out_options->filter.set = fdnix_config_get_string (config, "search.set");
+  out_options->filter.include_broken = fdnix_config_get_bool (config, "search.include-broken");
   out_options->limit = (guint) fdnix_config_get_int (config, "search.limit");
   out_options->min_score = (gfloat) fdnix_config_get_double (config, "search.min-score");
+  /* a negative weight leaves that list out */
+  if (g_strcmp0 (fusion, "hybrid") == 0)
+    {
+      out_options->keyword_weight = 1;
+      /* the offline embedder's vectors are lexical: the keywords already
+       * have what they know (bench/relevance, tuning half) */
+      if (fdnix_config_is_set (config, "search.vector-weight"))
+        out_options->vector_weight = (gfloat) fdnix_config_get_double (config, "search.vector-weight");
+      else
+        out_options->vector_weight = embedder != NULL && FDNIX_IS_EMBEDDER_OFFLINE (embedder) ? 0 : 1;
+    }
+  else if (g_strcmp0 (fusion, "keyword") == 0)
+    out_options->keyword_weight = 1, out_options->vector_weight = -1;
+  else if (g_strcmp0 (fusion, "vector") == 0)
+    out_options->keyword_weight = -1, out_options->vector_weight = 1;
+  else
+    {
+      g_autofree gchar *origin = fdnix_config_describe_source (config, "search.fusion");
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+                   "%s: '%s' is not hybrid, keyword or vector", origin, fusion);
+      return FALSE;
+    }
   return TRUE;
 }
 

@@ -20,6 +20,7 @@ extern const FdnixSetting fdnix_search_settings[];
 typedef struct _FdnixSearcher FdnixSearcher;
 
 gboolean       fdnix_search_options_from_config (FdnixConfig         *config,
+                                                 FdnixEmbedder       *embedder,
                                                  FdnixSearchOptions  *out_options,
                                                  GError             **error);
 FdnixSearcher *fdnix_searcher_new        (FdnixSearchIndex         *index,
