@@ -373,6 +373,44 @@ START_TEST (test_s3_list_huge_page)
 }
 END_TEST
 
+static void
+big_object_handler (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  const gchar *body = user_data;
+
+  reply->status = 200;
+  reply->headers = "Content-Type: application/gzip\r\n";
+  reply->body = body;
+}
+
+/* GetObject of an object larger than the caller's cap (the size its index
+ * entry gives) is refused as it arrives, not kept and then measured; an
+ * object of exactly the cap is fine. */
+START_TEST (test_s3_get_capped)
+{
+  g_autoptr(FdnixTestHttpd) httpd = fdnix_test_httpd_new ();
+  g_autofree gchar *body = g_strnfill (100000, 'x');
+  g_autoptr(FdnixObjects) s3 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) small = NULL;
+  g_autoptr(GBytes) exact = NULL;
+
+  fdnix_test_httpd_set_handler (httpd, big_object_handler, body);
+  s3 = s3_objects_at (httpd);
+  small = fdnix_objects_get_capped (s3, "vectors/batch_x_0.json.gz", 1000, &error);
+  ck_assert_ptr_null (small);
+  ck_assert_msg (strstr (error->message, "response body larger than 1000 bytes") != NULL, "%s", error->message);
+  /* a body too large for a valid answer is not asked for again */
+  ck_assert_uint_eq (fdnix_test_httpd_get_n_requests (httpd), 1);
+  g_clear_error (&error);
+  exact = fdnix_objects_get_capped (s3, "vectors/batch_x_0.json.gz", 100000, &error);
+  ck_assert_msg (exact != NULL, "%s", error != NULL ? error->message : "");
+  ck_assert_uint_eq (g_bytes_get_size (exact), 100000);
+  g_clear_object (&s3);
+  g_clear_pointer (&httpd, fdnix_test_httpd_free);
+}
+END_TEST
+
 static Suite *
 objects_suite (void)
 {
@@ -394,6 +432,7 @@ objects_suite (void)
   tcase_set_timeout (tc, 300);
   tcase_add_loop_test (tc, test_s3_list_endless, 0, 2);
   tcase_add_test (tc, test_s3_list_huge_page);
+  tcase_add_test (tc, test_s3_get_capped);
   suite_add_tcase (s, tc);
   return s;
 }

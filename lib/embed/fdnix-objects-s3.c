@@ -33,9 +33,9 @@ object_path (FdnixObjectsS3 *self, const gchar *key)
 }
 
 static gboolean
-call (FdnixObjectsS3 *self, const gchar *operation, const gchar *method, const gchar *key,
-      GPtrArray *query, GPtrArray *headers, GBytes *body, FdnixAwsResponse **out_response,
-      GError **error)
+call_capped (FdnixObjectsS3 *self, const gchar *operation, const gchar *method, const gchar *key,
+             GPtrArray *query, GPtrArray *headers, GBytes *body, gsize max_body,
+             FdnixAwsResponse **out_response, GError **error)
 {
   g_autofree gchar *path = object_path (self, key);
   FdnixAwsRequest request = { 0 };
@@ -48,7 +48,16 @@ call (FdnixObjectsS3 *self, const gchar *operation, const gchar *method, const g
   request.query = query;
   request.headers = headers;
   request.body = body;
+  request.max_body = max_body;
   return fdnix_aws_client_call (self->client, &request, out_response, error);
+}
+
+static gboolean
+call (FdnixObjectsS3 *self, const gchar *operation, const gchar *method, const gchar *key,
+      GPtrArray *query, GPtrArray *headers, GBytes *body, FdnixAwsResponse **out_response,
+      GError **error)
+{
+  return call_capped (self, operation, method, key, query, headers, body, 0, out_response, error);
 }
 
 static gboolean
@@ -65,15 +74,17 @@ s3_put (FdnixObjects *objects, const gchar *key, GBytes *data, GError **error)
   return call (self, "PutObject", "PUT", key, NULL, headers, data, &response, error);
 }
 
-/* The body is capped by the HTTP client (http max body, 256 MiB, the same
- * as FDNIX_OBJECTS_MAX_SIZE); fdnix_objects_get_capped() checks @max_size. */
+/* The body is refused while it arrives once it passes @max_size (or the
+ * HTTP client's 256 MiB, the same as FDNIX_OBJECTS_MAX_SIZE);
+ * fdnix_objects_get_capped() checks @max_size again. */
 static GBytes *
 s3_get (FdnixObjects *objects, const gchar *key, guint64 max_size, GError **error)
 {
   FdnixObjectsS3 *self = FDNIX_OBJECTS_S3 (objects);
   g_autoptr(FdnixAwsResponse) response = NULL;
+  gsize cap = max_size > 0 && max_size < FDNIX_OBJECTS_MAX_SIZE ? (gsize) max_size : 0;
 
-  if (!call (self, "GetObject", "GET", key, NULL, NULL, NULL, &response, error))
+  if (!call_capped (self, "GetObject", "GET", key, NULL, NULL, NULL, cap, &response, error))
     return NULL;
   return g_bytes_ref (response->body);
 }
