@@ -21,6 +21,7 @@ struct _FdnixSearchIndex {
   guint    n_vectors;
   FdnixKeywordIndex *keywords;  /* one document per entry added, renumbered at seal */
   GHashTable        *shared;    /* while building: text → offset, for texts many share */
+  FdnixSearchGroups *groups;    /* made at seal */
 };
 
 /**
@@ -57,6 +58,7 @@ fdnix_search_index_free (FdnixSearchIndex *self)
   g_free (self->vectors);
   fdnix_keyword_index_free (self->keywords);
   g_clear_pointer (&self->shared, g_hash_table_unref);
+  fdnix_search_groups_free (self->groups);
   g_free (self);
 }
 
@@ -320,6 +322,13 @@ fdnix_search_index_seal (FdnixSearchIndex *self, guint dimension)
   self->dimension = dimension;
   if (dimension > 0)
     self->vectors = g_new0 (gfloat, (gsize) MAX (self->entries->len, 1) * dimension);
+  {
+    g_autofree const gchar **names = g_new (const gchar *, MAX (self->entries->len, 1));
+
+    for (guint i = 0; i < self->entries->len; i++)
+      names[i] = self->chunk + g_array_index (self->entries, FdnixSearchEntry, i).name;
+    self->groups = fdnix_search_groups_new (names, self->entries->len);
+  }
   self->sealed = TRUE;
   return dropped;
 }
@@ -473,7 +482,8 @@ fdnix_search_index_get_memory_size (const FdnixSearchIndex *self)
 {
   return (gsize) self->entries->len * sizeof (FdnixSearchEntry) + self->chunk_alloc +
          (self->vectors != NULL ? (gsize) self->entries->len * self->dimension * sizeof (gfloat) : 0) +
-         fdnix_keyword_index_get_memory_size (self->keywords);
+         fdnix_keyword_index_get_memory_size (self->keywords) +
+         (self->groups != NULL ? fdnix_search_groups_get_memory_size (self->groups) : 0);
 }
 
 /**
@@ -486,4 +496,16 @@ const FdnixKeywordIndex *
 fdnix_search_index_get_keywords (const FdnixSearchIndex *self)
 {
   return self->keywords;
+}
+
+/**
+ * fdnix_search_index_get_groups:
+ * @self: a sealed index
+ *
+ * Returns: (transfer none): the groups of its entries (fdnix-search-group.h)
+ */
+const FdnixSearchGroups *
+fdnix_search_index_get_groups (const FdnixSearchIndex *self)
+{
+  return self->groups;
 }

@@ -18,6 +18,7 @@
 
 #include "core/fdnix-record.h"
 #include "search/fdnix-keyword-index.h"
+#include "search/fdnix-search-group.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +74,7 @@ const gchar            *fdnix_search_index_get_string    (const FdnixSearchIndex
 const gfloat           *fdnix_search_index_get_vectors   (const FdnixSearchIndex *self);
 gsize                   fdnix_search_index_get_memory_size (const FdnixSearchIndex *self);
 const FdnixKeywordIndex *fdnix_search_index_get_keywords (const FdnixSearchIndex *self);
+const FdnixSearchGroups *fdnix_search_index_get_groups  (const FdnixSearchIndex *self);
 
 /* Shorthands for the strings of an entry. */
 #define fdnix_search_entry_name(index, e)        fdnix_search_index_get_string ((index), (e)->name)

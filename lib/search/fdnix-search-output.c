@@ -58,6 +58,57 @@ append_number (GString *out, gdouble value, const gchar *format)
   g_string_append (out, g_ascii_formatd (buf, sizeof buf, format, value));
 }
 
+/* The other members of a hit's group, at most this many shown. */
+#define MAX_ALTERNATIVES 20
+
+static const guint32 *
+alternatives_of (const FdnixSearchIndex *index, const FdnixSearchHit *hit, guint *out_n)
+{
+  const FdnixSearchGroups *groups = fdnix_search_index_get_groups (index);
+
+  return fdnix_search_groups_get_members (groups, fdnix_search_groups_get_group (groups, hit->entry), out_n);
+}
+
+static void
+append_alternatives_json (GString *out, const FdnixSearchIndex *index, const FdnixSearchHit *hit)
+{
+  guint n, shown = 0;
+  const guint32 *members = alternatives_of (index, hit, &n);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n && shown < MAX_ALTERNATIVES; i++)
+    {
+      if (members[i] == hit->entry)
+        continue;
+      if (shown++ > 0)
+        g_string_append_c (out, ',');
+      fdnix_json_append_string (out, fdnix_search_entry_name (index, fdnix_search_index_get_entry (index, members[i])));
+    }
+  g_string_append_c (out, ']');
+}
+
+/* "also: a, b, c" under a table row, or nothing for a group of one. */
+static void
+append_alternatives_line (GString *out, const FdnixSearchIndex *index, const FdnixSearchHit *hit)
+{
+  guint n, shown = 0;
+  const guint32 *members = alternatives_of (index, hit, &n);
+
+  if (n < 2)
+    return;
+  g_string_append (out, "    also:");
+  for (guint i = 0; i < n && shown < MAX_ALTERNATIVES; i++)
+    {
+      if (members[i] == hit->entry)
+        continue;
+      g_string_append (out, shown++ > 0 ? ", " : " ");
+      g_string_append (out, fdnix_search_entry_name (index, fdnix_search_index_get_entry (index, members[i])));
+    }
+  if (n - 1 > shown)
+    g_string_append_printf (out, " and %u more", n - 1 - shown);
+  g_string_append_c (out, '\n');
+}
+
 /* Space-separated words as a JSON array of strings. */
 static void
 append_words (GString *out, const gchar *words)
@@ -184,6 +235,8 @@ fdnix_search_append_json (GString *out, const FdnixSearchIndex *index, const gch
   append_words (line, fdnix_search_entry_licenses (index, e));
   fdnix_json_member (line, "platforms");
   append_words (line, fdnix_search_entry_platforms (index, e));
+  fdnix_json_member (line, "alternatives");
+  append_alternatives_json (line, index, hit);
   fdnix_json_member_bool (line, "unfree", (e->flags & FDNIX_SEARCH_ENTRY_UNFREE) != 0);
   fdnix_json_member_bool (line, "broken", (e->flags & FDNIX_SEARCH_ENTRY_BROKEN) != 0);
   fdnix_json_member_bool (line, "insecure", (e->flags & FDNIX_SEARCH_ENTRY_INSECURE) != 0);
@@ -295,6 +348,7 @@ fdnix_search_append_table (GString *out, const FdnixSearchIndex *index, GArray *
       append_cut (out, fdnix_search_entry_description (index, e),
                   width > 0 ? MAX ((glong) width - (glong) used, 10) : 0);
       g_string_append_c (out, '\n');
+      append_alternatives_line (out, index, hit);
       if (explain)
         {
           g_autofree gchar *text = fdnix_search_explain_text (index, hit);

@@ -518,6 +518,27 @@ rank_keywords (const FdnixSearchIndex *index, const FdnixSearchQuery *query, gfl
     }
 }
 
+/* Keeps the first (best) hit of each group, at most @limit of them. */
+static GArray *
+keep_best_of_groups (const FdnixSearchIndex *index, GArray *hits, guint limit)
+{
+  const FdnixSearchGroups *groups = fdnix_search_index_get_groups (index);
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+  guint kept = 0;
+
+  for (guint i = 0; i < hits->len && kept < limit; i++)
+    {
+      const FdnixSearchHit *hit = &g_array_index (hits, FdnixSearchHit, i);
+      guint group = fdnix_search_groups_get_group (groups, hit->entry);
+
+      if (!g_hash_table_add (seen, GUINT_TO_POINTER (group + 1)))
+        continue;
+      g_array_index (hits, FdnixSearchHit, kept++) = *hit;
+    }
+  g_array_set_size (hits, kept);
+  return hits;
+}
+
 /**
  * fdnix_search_rank:
  * @index: a sealed index
@@ -529,13 +550,16 @@ rank_keywords (const FdnixSearchIndex *index, const FdnixSearchQuery *query, gfl
  *   through)
  *
  * Returns: (transfer full) (element-type FdnixSearchHit): the best hits,
- *   best first; empty when nothing scores above the floor.
+ *   best first, one per group (fdnix-search-group.h); empty when nothing
+ *   scores above the floor.
  */
 GArray *
 fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
                    const gfloat *query_vector, const FdnixSearchOptions *options)
 {
-  guint limit = MAX (options->limit, 1);
+  /* more candidates than results: the versions of one package collapse
+   * into one result (fdnix-search-group.h) */
+  guint limit = MAX (options->limit, 1) * 8 + 16;
   guint count = fdnix_search_index_get_count (index);
   guint dimension = fdnix_search_index_get_dimension (index);
   g_autofree gfloat *unit = NULL;
@@ -598,7 +622,7 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
       n--;
       sift_down (index, heap, n, 0);
     }
-  return out;
+  return keep_best_of_groups (index, out, MAX (options->limit, 1));
 }
 
 /**

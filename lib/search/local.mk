@@ -2,6 +2,7 @@
 libfdnix_la_SOURCES += \
 	lib/search/fdnix-keyword-index.c lib/search/fdnix-keyword-index.h \
 	lib/search/fdnix-search-terms.c lib/search/fdnix-search-terms.h \
+	lib/search/fdnix-search-group.c lib/search/fdnix-search-group.h \
 	lib/search/fdnix-search-filter.c lib/search/fdnix-search-filter.h \
 	lib/search/fdnix-search-index.c lib/search/fdnix-search-index.h \
 	lib/search/fdnix-search-load.c lib/search/fdnix-search-load.h \
