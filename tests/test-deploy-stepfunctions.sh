@@ -151,7 +151,10 @@ run_pipeline () { # NAME PACKAGES.json FAULTS-JSON
 }
 task_errors () { # the failed tasks' error lines, as CloudWatch would show them
   jq -r '.tasks[] | select(.exitCode != 0) | .stderr // empty' "$R" | while read -r log; do
-    [ -f "$log" ] && grep -h -E '"level":"(error|critical)"|error:' "$log" | tail -2
+    [ -f "$log" ] || continue
+    # a usage error (exit 2) is "program: message" and a --help hint
+    grep -h -E '"level":"(error|critical)"|error:' "$log" | tail -2 | grep . \
+      || grep -v -e '^Try ' -e '^$' "$log" | tail -1
   done
 }
 expect_succeeded () {
@@ -159,7 +162,8 @@ expect_succeeded () {
     echo "--- failed tasks' logs:" >&2
     task_errors >&2
     jq -r '.denials[] | "DENIED (states role): \(.action) on \(.resource): \(.why)"' "$R" >&2
-    said=$(task_errors | head -1 | jq -r '.message // empty' 2>/dev/null)
+    said=$(task_errors | head -1)
+    said=$(printf '%s' "$said" | jq -r '.message // empty' 2>/dev/null || printf '%s' "$said")
     fail "$RUN: the execution failed with $(jq -r .error "$R")${said:+; a task said: $said}; cause: $(jq -r '(.cause // "") | tostring | .[0:400]' "$R")"
   fi
 }

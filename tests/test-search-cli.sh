@@ -69,6 +69,12 @@ check "[ \"\$(top the terminal multiplexer)\" = tmux ]" "the terminal multiplexe
 check "[ \"\$(top --fusion keyword sound editor)\" = audacity ]" "--fusion keyword: $(top --fusion keyword sound editor)"
 top --fusion vector --limit 3 terminal file manager >"$TEST_TMP/fm-vector" || fail "--fusion vector: $(cat "$TEST_TMP/err")"
 check "[ -s $TEST_TMP/fm-vector ]" "--fusion vector found nothing"
+# filters
+check "[ \"\$(top --set python314Packages http library)\" = python314Packages.requests ]" \
+  "--set python314Packages: $(top --set python314Packages http library)"
+top --license unfree --limit 50 editor >"$TEST_TMP/unfree"
+check "[ ! -s $TEST_TMP/unfree ]" "--license unfree: the fixture has no unfree package, got $(cat "$TEST_TMP/unfree")"
+check "[ \"\$(top --license GPL-2.0-or-later sound editor)\" = audacity ]" "--license GPL-2.0-or-later: $(top --license GPL-2.0-or-later sound editor)"
 # typos
 check "[ \"\$(top firefix)\" = firefox ]" "firefix: $(top firefix) first"
 check "[ \"\$(top thunderbrid)\" = thunderbird ]" "thunderbrid: $(top thunderbrid) first"
@@ -83,7 +89,8 @@ jq -e -s '[.[].rank] == [1,2,3,4,5] and
       (.match | IN("exact-path","exact-name","prefix","typo","none")) and
       (.explain.cosine | type) == "number" and (.explain.text | test("relevance")) and
       (.explain.keywordRank | type) == "number" and (.explain.relevance | type) == "number" and
-      (.explain.broken | type) == "boolean") and
+      (.broken | type) == "boolean" and (.unfree | type) == "boolean" and
+      (.licenses | type) == "array" and (.platforms | type) == "array") and
   ([.[].score] == ([.[].score] | sort | reverse))' "$TEST_TMP/json" >/dev/null \
   || fail "--json shape: $(head -2 "$TEST_TMP/json")"
 fdnix-search --json rg | jq -e -s '.[0].mainProgram == "rg" and .[0].match == "exact-name" and

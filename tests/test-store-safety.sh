@@ -76,6 +76,24 @@ check "[ ! -e '$TEST_TMP/typo' ]" "fdnix-metadata --dry-run created $typo"
 published >"$TEST_TMP/published.1"
 cmp -s "$TEST_TMP/published.0" "$TEST_TMP/published.1" || fail "a missing database changed the vectors"
 
+# an ECS task (its agent sets AWS_EXECUTION_ENV) whose task definition lost
+# DYNAMODB_TABLE would keep the table in a file that dies with the task:
+# refused, unless a table or data directory is named on purpose
+for prog in fdnix-metadata fdnix-embed; do
+  args=""
+  [ $prog = fdnix-metadata ] && args="--input $small"
+  # shellcheck disable=SC2086
+  env -u FDNIX_DATA_DIR AWS_EXECUTION_ENV=AWS_ECS_FARGATE HOME="$TEST_TMP/ecs-home" \
+    $prog $args >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  status=$?
+  check "[ $status = 2 ]" "$prog in ECS without DYNAMODB_TABLE: exit $status, not 2: $(cat "$TEST_TMP/err")"
+  grep -q "running as an ECS task (AWS_EXECUTION_ENV=AWS_ECS_FARGATE) with no DYNAMODB_TABLE" "$TEST_TMP/err" \
+    || fail "$prog in ECS: $(cat "$TEST_TMP/err")"
+  check "[ ! -e '$TEST_TMP/ecs-home/.local' ]" "$prog in ECS wrote under HOME"
+done
+AWS_EXECUTION_ENV=AWS_ECS_FARGATE fdnix-metadata --input "$small" --database "$TEST_TMP/ecs.sqlite" \
+  2>"$TEST_TMP/err" || fail "an ECS task with --database: $(cat "$TEST_TMP/err")"
+
 # --- 1. the embed floor: a table that lost most of its packages publishes nothing
 printf '{}' >"$TEST_TMP/none.json"
 empty_db="$TEST_TMP/empty/fdnix.sqlite"

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "aws/fdnix-aws-config.h"
+#include "core/fdnix-error.h"
 #include "core/fdnix-program.h"
 #include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
@@ -29,6 +30,25 @@ sqlite_path (FdnixConfig *config)
     return fdnix_config_get_path (config, "store.path");
   data_dir = fdnix_config_get_data_dir (config);
   return g_build_filename (data_dir, "fdnix.sqlite", NULL);
+}
+
+/* An ECS task (AWS_EXECUTION_ENV is set by its agent) that falls back to
+ * the embedded table writes a file that vanishes with the task: that is a
+ * task definition without DYNAMODB_TABLE, never what was meant.  A table
+ * or data directory named on purpose is kept. */
+static gboolean
+check_not_a_lost_default (FdnixConfig *config, GError **error)
+{
+  const gchar *execution = g_getenv ("AWS_EXECUTION_ENV");
+
+  if (execution == NULL || !g_str_has_prefix (execution, "AWS_ECS") ||
+      fdnix_config_is_set (config, "store.path") || fdnix_config_is_set (config, "general.data-dir"))
+    return TRUE;
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
+               "running as an ECS task (AWS_EXECUTION_ENV=%s) with no DYNAMODB_TABLE: the embedded "
+               "SQLite table would be lost with the task; set DYNAMODB_TABLE in the task definition "
+               "(or FDNIX_DATABASE or FDNIX_DATA_DIR to keep a file on a volume)", execution);
+  return FALSE;
 }
 
 /**
@@ -68,6 +88,8 @@ fdnix_store_new_from_config (FdnixConfig *config, FdnixStoreAccess access, GErro
   /* dynamodb.table (DYNAMODB_TABLE) selects DynamoDB, as in the original */
   if (fdnix_dynamodb_store_is_configured (config))
     return FDNIX_STORE (fdnix_dynamodb_store_new (config, access, error));
+  if (!check_not_a_lost_default (config, error))
+    return NULL;
   path = sqlite_path (config);
 
   return FDNIX_STORE (fdnix_sqlite_store_open_with_access (path, access, error));

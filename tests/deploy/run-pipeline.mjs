@@ -85,7 +85,25 @@ function loadDeployment(config) {
     if (services.includes('states.amazonaws.com')) statesRole = role;
   }
   if (!statesRole) die(`no role in ${config.applyScript} trusts states.amazonaws.com`);
-  return { taskDefinitions, machine, roles, statesRole };
+  return { taskDefinitions, machine, roles, statesRole, imagePrograms: imagePrograms(config) };
+}
+
+// Which program each ECR repository's image runs: deployment.json (written
+// by --render-only) names the repository of each image, and the image's
+// Dockerfile its ENTRYPOINT, as docker build and push-ecr.sh put them together.
+function imagePrograms(config) {
+  const deploymentFile = path.join(config.renderDir, 'deployment.json');
+  const programs = {};
+  if (!fs.existsSync(deploymentFile)) return programs;
+  const deployment = readJson(deploymentFile);
+  for (const [kind, repository] of Object.entries(deployment.repositories || {})) {
+    const dockerfile = path.join(path.dirname(config.applyScript), `${kind}.Dockerfile`);
+    if (!fs.existsSync(dockerfile)) die(`deployment.json names a ${kind} image but there is no ${dockerfile}`);
+    const m = /^ENTRYPOINT\s*\[\s*"([^"]+)"/m.exec(fs.readFileSync(dockerfile, 'utf8'));
+    if (!m) die(`${dockerfile} has no ENTRYPOINT ["program", ...]`);
+    programs[repository] = path.basename(m[1]);
+  }
+  return programs;
 }
 
 function roleName(arn) {
@@ -213,8 +231,9 @@ async function runPipeline(config) {
     }
     const override = overrides.find((o) => o.Name === container.name) || {};
 
-    // The image's entry point: the program of the same name as the ECR
-    // repository (containers/*.Dockerfile: ENTRYPOINT ["/usr/bin/<it>"]).
+    // The image's entry point: its Dockerfile's ENTRYPOINT, found through
+    // the repository it is pushed to (imagePrograms), else the program of
+    // the repository's name.
     const repository = container.image.replace(/^[^/]*\//, '').replace(/[:@].*$/, '');
     let argv0;
     let entryArgs = [];
@@ -223,7 +242,8 @@ async function runPipeline(config) {
       entryArgs = container.entryPoint.slice(1);
       if (!argv0) throw new EcsError('States.TaskFailed', `${td.family}: entryPoint ${container.entryPoint[0]} is not a program of the build tree`);
     } else {
-      argv0 = config.programs[repository.split('/').pop()];
+      const repositoryName = repository.split('/').pop();
+      argv0 = config.programs[deployment.imagePrograms[repositoryName] || repositoryName];
       if (!argv0) throw new EcsError('States.TaskFailed', `${td.family}: image repository ${repository} names no program of the build tree (${Object.keys(config.programs).join(', ')})`);
     }
     const command = override.Command || container.command || [];
