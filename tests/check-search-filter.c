@@ -1,11 +1,12 @@
-/* check-search-filter: license and platform words from records, and which
- * entries a filter lets through. */
+/* check-search-filter: license and platform words from records, which
+ * entries a filter lets through, and which attribute paths are one group. */
 #include "config.h"
 
 #include <string.h>
 
 #include "core/fdnix-record.h"
 #include "search/fdnix-search-filter.h"
+#include "search/fdnix-search-group.h"
 #include "search/fdnix-search-index.h"
 #include "fdnix-test.h"
 
@@ -122,6 +123,57 @@ START_TEST (test_filter)
 }
 END_TEST
 
+typedef struct {
+  const gchar *path;
+  const gchar *key;
+} KeyCase;
+
+static const KeyCase key_cases[] = {
+  { "jq", "jq" },
+  { "python313Packages.jq", "pythonPackages.jq" },
+  { "python314Packages.jq", "pythonPackages.jq" },
+  { "postgresql_14", "postgresql" },
+  { "postgresql", "postgresql" },
+  { "linuxPackages_6_1.nvidia_x11", "linuxPackages.nvidia_x11" },
+  { "haskell.packages.ghc984.pandoc", "haskell.packages.ghc.pandoc" },
+  /* digits inside a name are the name's */
+  { "x264", "x264" },
+  { "x265", "x265" },
+  { "k3s", "k3s" },
+  { "python3", "python3" },
+  { "gcc13", "gcc13" },
+  { "openssl_3_0", "openssl" },
+  { "_1", "_1" },
+};
+
+START_TEST (test_group_key)
+{
+  g_autofree gchar *key = fdnix_search_group_key (key_cases[_i].path);
+
+  ck_assert_str_eq (key, key_cases[_i].key);
+}
+END_TEST
+
+START_TEST (test_groups)
+{
+  const gchar *paths[] = { "jq", "postgresql", "postgresql_14", "python313Packages.jq", "python314Packages.jq", "x264" };
+  g_autoptr(FdnixSearchGroups) groups = fdnix_search_groups_new (paths, G_N_ELEMENTS (paths));
+  const guint32 *members;
+  guint n;
+
+  ck_assert_uint_ne (fdnix_search_groups_get_group (groups, 0), fdnix_search_groups_get_group (groups, 3));
+  ck_assert_uint_eq (fdnix_search_groups_get_group (groups, 1), fdnix_search_groups_get_group (groups, 2));
+  ck_assert_uint_eq (fdnix_search_groups_get_group (groups, 3), fdnix_search_groups_get_group (groups, 4));
+  members = fdnix_search_groups_get_members (groups, fdnix_search_groups_get_group (groups, 4), &n);
+  ck_assert_uint_eq (n, 2);
+  ck_assert_uint_eq (members[0], 3);
+  ck_assert_uint_eq (members[1], 4);
+  members = fdnix_search_groups_get_members (groups, fdnix_search_groups_get_group (groups, 5), &n);
+  ck_assert_uint_eq (n, 1);
+  ck_assert_uint_eq (members[0], 5);
+}
+END_TEST
+
 static Suite *
 filter_suite (void)
 {
@@ -132,6 +184,8 @@ filter_suite (void)
   tcase_add_loop_test (tc, test_platform_words, 0, G_N_ELEMENTS (platform_cases));
   tcase_add_test (tc, test_has_word);
   tcase_add_loop_test (tc, test_filter, 0, G_N_ELEMENTS (filter_cases));
+  tcase_add_loop_test (tc, test_group_key, 0, G_N_ELEMENTS (key_cases));
+  tcase_add_test (tc, test_groups);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -30,6 +30,7 @@ static const struct {
   { "firefox", "firefox", "firefox", "Web browser", { 0, 0, 0, 1 } },
   { "firefox-mobile", "firefox", "firefox", "Web browser for phones", { 0, 0, 0.1f, 1 } },
   { "python313Packages.requests", "python3.13-requests", NULL, "HTTP library for Python", { 0.5f, 0.5f, 0.5f, 0.5f } },
+  { "python314Packages.requests", "python3.14-requests", NULL, "HTTP library for Python", { 0.5f, 0.5f, 0.5f, 0.5f } },
   { "android-studio", "android-studio", "android-studio", "Official IDE for Android", { 0, 0, 0, 0 } },
   { "ranger", "ranger", "ranger", "File manager with minimalistic curses interface", { 0.9f, 0, 0, 0.1f } },
   { "nnn", "nnn", "nnn", "Small ncurses-based file browser", { 0.8f, 0, 0.1f, 0 } },
@@ -391,8 +392,9 @@ START_TEST (test_limit_and_floor)
   g_autoptr(GPtrArray) none = rank ("zzz", v, 100, 9.0f, NULL);
   g_autoptr(GPtrArray) nothing = rank ("zzz", NULL, 100, 0.0001f, NULL);
 
-  /* every package with a vector, none without */
-  ck_assert_uint_eq (all->len, G_N_ELEMENTS (packages) - 1);
+  /* every package with a vector, none without (android-studio), and the
+   * two python requests once */
+  ck_assert_uint_eq (all->len, G_N_ELEMENTS (packages) - 2);
   ck_assert_uint_eq (two->len, 2);
   ck_assert_str_eq (NAME (two, 0), NAME (all, 0));
   ck_assert_str_eq (NAME (two, 1), NAME (all, 1));
@@ -499,6 +501,20 @@ START_TEST (test_table_output)
 }
 END_TEST
 
+/* Package-set copies of one package are one result: the best of them,
+ * at its rank, and the next result is another package. */
+START_TEST (test_grouped)
+{
+  g_autoptr(GArray) hits = NULL;
+  g_autoptr(GPtrArray) names = rank ("http library", NULL, 3, 0.1f, &hits);
+
+  ck_assert_uint_ge (names->len, 1);
+  ck_assert_str_eq (NAME (names, 0), "python313Packages.requests");
+  for (guint i = 1; i < names->len; i++)
+    ck_assert_str_ne (NAME (names, i), "python314Packages.requests");
+}
+END_TEST
+
 static Suite *
 search_rank_suite (void)
 {
@@ -524,6 +540,7 @@ search_rank_suite (void)
   tcase_add_test (tc, test_cosine_order);
   tcase_add_test (tc, test_fusion_order);
   tcase_add_test (tc, test_keyword_only);
+  tcase_add_test (tc, test_grouped);
   tcase_add_test (tc, test_typo);
   tcase_add_test (tc, test_limit_and_floor);
   tcase_add_test (tc, test_name_only_without_vector);

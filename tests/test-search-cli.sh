@@ -53,7 +53,11 @@ fdnix-embed --vectors-per-file 10 --log-format=json 2>"$TEST_TMP/embed.log" \
 check "[ \"\$(top rg)\" = ripgrep ]" "rg: $(top rg) first, not ripgrep (its main program)"
 check "[ \"\$(top make)\" = gnumake ]" "make: $(top make) first, not gnumake"
 check "[ \"\$(top FFmpeg)\" = ffmpeg ]" "FFmpeg: $(top FFmpeg) first, not ffmpeg"
-check "[ \"\$(LIMIT=2 top ffmpeg | tail -1)\" = ffmpeg_6 ]" "ffmpeg: ffmpeg_6 (same pname) not second"
+# versions of one package are one result, the others its alternatives
+fdnix-search --json --limit 2 ffmpeg >"$TEST_TMP/ffmpeg" 2>"$TEST_TMP/err" || fail "ffmpeg: $(cat "$TEST_TMP/err")"
+jq -e -s '.[0].packageName == "ffmpeg" and .[0].alternatives == ["ffmpeg_6"] and
+  all(.[]; .packageName != "ffmpeg_6")' "$TEST_TMP/ffmpeg" >/dev/null || fail "ffmpeg: $(cat "$TEST_TMP/ffmpeg")"
+fdnix-search --limit 2 ffmpeg | grep -qx '    also: ffmpeg_6' || fail "ffmpeg: no 'also:' line"
 check "[ \"\$(top requests | cut -d. -f2)\" = requests ]" "requests: $(top requests) first"
 check "[ \"\$(top nvim)\" = neovim ]" "nvim: $(top nvim) first, not neovim"
 # words of a description find the package
