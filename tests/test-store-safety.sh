@@ -167,12 +167,19 @@ chmod 0444 "$ro/fdnix.sqlite"
 chmod 0555 "$ro"
 sum=$(sha256sum <"$ro/fdnix.sqlite")
 as_user=()
+search=$FDNIX_BUILDDIR/fdnix-search
 if [ "$(id -u)" = 0 ]; then
-  # root ignores permissions: search as nobody
+  # root ignores permissions: search as nobody, with a copy of the program
+  # and its data that nobody can read wherever the build tree is (/root/...)
   command -v setpriv >/dev/null || skip "setpriv is not installed (needed to drop root)"
   as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+  mkdir -p "$TEST_TMP/bin"
+  cp "$search" "$FDNIX_IDF_FILE" "$TEST_TMP/bin/"
+  chmod -R a+rX "$TEST_TMP/bin"
+  search=$TEST_TMP/bin/fdnix-search
+  export FDNIX_IDF_FILE="$TEST_TMP/bin/$(basename "$FDNIX_IDF_FILE")"
 fi
-"${as_user[@]}" env FDNIX_DATA_DIR="$ro" "$FDNIX_BUILDDIR/fdnix-search" -vv --json ripgrep \
+"${as_user[@]}" env FDNIX_DATA_DIR="$ro" "$search" -vv --json ripgrep \
   >"$TEST_TMP/ro.out" 2>"$TEST_TMP/ro.err" || fail "read-only search: $(cat "$TEST_TMP/ro.err")"
 check '[ "$(jq -r .packageName "$TEST_TMP/ro.out" | head -1)" = ripgrep ]' "read-only search: $(cat "$TEST_TMP/ro.out")"
 check "[ \"\$(sha256sum <'$ro/fdnix.sqlite')\" = '$sum' ]" "a read-only search changed the table"
