@@ -419,6 +419,8 @@ fdnix_keyword_index_search (const FdnixKeywordIndex *self, const FdnixKeywordQue
       hit->matched = matched[doc];
       hit->score = scores[doc] * coverage * coverage;
     }
-  qsort (hits->data, hits->len, sizeof (FdnixKeywordHit), compare_hits);
+  /* an empty GArray's data is NULL, which qsort must not see */
+  if (hits->len > 1)
+    qsort (hits->data, hits->len, sizeof (FdnixKeywordHit), compare_hits);
   return hits;
 }
