@@ -103,6 +103,7 @@ START_TEST (test_filter)
       r->package_name = g_strdup (packages[i].name);
       r->version = g_strdup ("1");
       r->license_json = g_strdup (packages[i].license);
+      g_free (r->platforms_json);  /* a new record says "[]" */
       r->platforms_json = g_strdup (packages[i].platforms);
       r->unfree = packages[i].unfree;
       r->broken = packages[i].broken;
