@@ -31,7 +31,7 @@
  *   + 0.3 × min (maintainers, 4) / 4 when the relevance is not 0: nixpkgs
  *     has no download counts, and the software many people maintain is
  *     the software many people use (irssi over a one-person IRC client)
- *   - 0.2 per dot of the attribute path, at most 2 (package-set members
+ *   - 0.2 per dot of the attribute path, for at most 2 dots (package-set members
  *     such as emacsPackages.rg come after top-level packages), except for
  *     an exact attribute path
  *   - 0.3 for a broken or insecure package
@@ -40,8 +40,10 @@
  * with its spaces as '-' or removed ("android studio" is android-studio).
  * The tiers do not overlap: an exact attribute path always ranks first,
  * then exact names, then everything else by relevance.  Ties go to
- * shallower attribute paths, then shorter ones, then by name.  The weights
- * were set on the tuning half of bench/relevance (see its README).
+ * shallower attribute paths, then shorter ones, then by name.  The versions
+ * and package-set copies of one package come once, at the rank of the best
+ * of them (fdnix-search-group.h).  The weights were set on the tuning half
+ * of bench/relevance (see its README).
  */
 #pragma once
 
