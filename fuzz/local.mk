@@ -32,10 +32,10 @@ fuzz_fuzz_vectors_SOURCES = \
 	fuzz/vectors-check.c \
 	fuzz/vectors-check.h \
 	lib/core/fdnix-json-untrusted.c \
-	lib/embed/fdnix-gzip.c \
-	lib/embed/fdnix-json-cursor.c \
-	lib/embed/fdnix-vector-file.c \
-	lib/embed/fdnix-vector-index.c \
+	lib/core/fdnix-gzip.c \
+	lib/core/fdnix-json-cursor.c \
+	lib/vectors/fdnix-vector-file.c \
+	lib/vectors/fdnix-vector-index.c \
 	$(NULL)
 fuzz_fuzz_vectors_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer-no-link
 fuzz_fuzz_vectors_LDFLAGS = -fsanitize=fuzzer

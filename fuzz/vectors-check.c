@@ -6,8 +6,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "embed/fdnix-vector-file.h"
-#include "embed/fdnix-vector-index.h"
+#include "vectors/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-index.h"
 #include "vectors-check.h"
 
 static const gchar *

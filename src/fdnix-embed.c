@@ -6,7 +6,7 @@
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "store/fdnix-store-factory.h"
 
 static const gchar description[] =

@@ -17,7 +17,7 @@
 #include "embed/fdnix-embedder-bedrock.h"
 #include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "ingest/fdnix-package-reader.h"
 #include "ingest/fdnix-source.h"
 #include "ingest/fdnix-sync.h"

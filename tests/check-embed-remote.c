@@ -11,7 +11,7 @@
 #include "core/fdnix-error.h"
 #include "embed/fdnix-embedder-bedrock.h"
 #include "embed/fdnix-embedder-openai.h"
-#include "embed/fdnix-objects-s3.h"
+#include "vectors/fdnix-objects-s3.h"
 #include "fdnix-test.h"
 
 static JsonObject *

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "core/fdnix-error.h"
-#include "embed/fdnix-objects-dir.h"
-#include "embed/fdnix-objects-s3.h"
+#include "vectors/fdnix-objects-dir.h"
+#include "vectors/fdnix-objects-s3.h"
 #include "fdnix-test.h"
 #include "fdnix-test-httpd.h"
 

@@ -6,11 +6,11 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
-#include "embed/fdnix-gzip.h"
-#include "embed/fdnix-json-cursor.h"
-#include "embed/fdnix-objects.h"
-#include "embed/fdnix-vector-file.h"
-#include "embed/fdnix-vector-index.h"
+#include "core/fdnix-gzip.h"
+#include "core/fdnix-json-cursor.h"
+#include "vectors/fdnix-objects.h"
+#include "vectors/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-index.h"
 #include "fdnix-test.h"
 #include "vectors-check.h"
 

@@ -20,7 +20,7 @@
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "ingest/fdnix-sync.h"
 #include "store/fdnix-store-factory.h"
 #include "embed-verify.h"

@@ -6,8 +6,8 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-record.h"
-#include "embed/fdnix-vector-file.h"
-#include "embed/fdnix-vector-index.h"
+#include "vectors/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-index.h"
 #include "embed-verify.h"
 
 #define MAX_MESSAGES 20

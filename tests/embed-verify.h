@@ -12,7 +12,7 @@
 #pragma once
 
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "store/fdnix-store.h"
 
 G_BEGIN_DECLS

@@ -9,8 +9,10 @@ libfdnix_la_SOURCES = \
 	lib/core/fdnix-embed-text.c \
 	lib/core/fdnix-error.c lib/core/fdnix-error.h \
 	lib/core/fdnix-floor.c lib/core/fdnix-floor.h \
+	lib/core/fdnix-gzip.c lib/core/fdnix-gzip.h \
 	lib/core/fdnix-hash.c lib/core/fdnix-hash.h \
 	lib/core/fdnix-json.c lib/core/fdnix-json.h \
+	lib/core/fdnix-json-cursor.c lib/core/fdnix-json-cursor.h \
 	lib/core/fdnix-json-scan.h \
 	lib/core/fdnix-json-untrusted.c lib/core/fdnix-json-untrusted.h \
 	lib/core/fdnix-json-value.c lib/core/fdnix-json-value.h \

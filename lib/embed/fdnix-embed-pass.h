@@ -8,7 +8,7 @@
  */
 #pragma once
 
-#include "embed/fdnix-batch-sink.h"
+#include "vectors/fdnix-batch-sink.h"
 #include "embed/fdnix-embed-pool.h"
 #include "store/fdnix-store.h"
 

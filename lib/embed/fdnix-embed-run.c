@@ -6,12 +6,12 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-summary.h"
-#include "embed/fdnix-batch-sink.h"
+#include "vectors/fdnix-batch-sink.h"
 #include "embed/fdnix-embed-pass.h"
 #include "embed/fdnix-embed-pool.h"
 #include "embed/fdnix-embed-run.h"
-#include "embed/fdnix-snapshot.h"
-#include "embed/fdnix-vector-index.h"
+#include "vectors/fdnix-snapshot.h"
+#include "vectors/fdnix-vector-index.h"
 
 /* Index steps per run: the second one only runs when the first found
  * lost vectors (re-embedded in between); a third means something keeps

@@ -11,7 +11,7 @@
 #include "core/fdnix-config.h"
 #include "core/fdnix-floor.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "net/fdnix-retry.h"
 #include "store/fdnix-store.h"
 

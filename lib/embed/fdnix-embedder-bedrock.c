@@ -8,7 +8,7 @@
 #include "core/fdnix-json.h"
 #include "embed/fdnix-client-stack.h"
 #include "embed/fdnix-embedder-bedrock.h"
-#include "embed/fdnix-json-cursor.h"
+#include "core/fdnix-json-cursor.h"
 
 const FdnixSetting fdnix_bedrock_settings[] = {
   { "bedrock.model-id", FDNIX_SETTING_STRING, NULL, "BEDROCK_MODEL_ID", "bedrock-model", 0, "ID",

@@ -14,7 +14,7 @@
 #include "embed/fdnix-embedder-offline.h"
 #include "embed/fdnix-embedder-openai.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "store/fdnix-store-factory.h"
 
 const FdnixSetting fdnix_embedder_settings[] = {

@@ -22,7 +22,7 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
 #include "embed/fdnix-embedder-offline.h"
-#include "embed/fdnix-gzip.h"
+#include "core/fdnix-gzip.h"
 
 #define IDF_MAGIC "# fdnix-offline-idf 1"
 #define IDF_MAX_SIZE (64 * 1024 * 1024)

@@ -11,7 +11,7 @@
 #include "core/fdnix-log.h"
 #include "embed/fdnix-client-stack.h"
 #include "embed/fdnix-embedder-openai.h"
-#include "embed/fdnix-json-cursor.h"
+#include "core/fdnix-json-cursor.h"
 #include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
 

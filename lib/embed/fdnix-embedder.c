@@ -6,7 +6,7 @@
 
 #include "core/fdnix-error.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-file.h"
 
 G_DEFINE_INTERFACE (FdnixEmbedder, fdnix_embedder, G_TYPE_OBJECT)
 

@@ -20,7 +20,7 @@
 
 #include "core/fdnix-config.h"
 #include "core/fdnix-program.h"
-#include "embed/fdnix-json-cursor.h"
+#include "core/fdnix-json-cursor.h"
 
 G_BEGIN_DECLS
 

@@ -18,9 +18,9 @@
 #pragma once
 
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
-#include "embed/fdnix-vector-file.h"
-#include "embed/fdnix-vector-index.h"
+#include "vectors/fdnix-objects.h"
+#include "vectors/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-index.h"
 #include "search/fdnix-search-index.h"
 #include "store/fdnix-store.h"
 

@@ -7,7 +7,7 @@
 
 #include "core/fdnix-error.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "net/fdnix-retry.h"
 #include "search/fdnix-search-load.h"
 #include "search/fdnix-search-output.h"

@@ -8,9 +8,9 @@
 #include "core/fdnix-hash.h"
 #include "core/fdnix-record.h"
 #include "core/fdnix-summary.h"
-#include "embed/fdnix-crash-point.h"
-#include "embed/fdnix-snapshot.h"
-#include "embed/fdnix-vector-index.h"
+#include "vectors/fdnix-crash-point.h"
+#include "vectors/fdnix-snapshot.h"
+#include "vectors/fdnix-vector-index.h"
 
 typedef enum {
   FILE_EXACT,    /* holds exactly the records pointing to it */

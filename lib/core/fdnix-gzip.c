@@ -5,7 +5,7 @@
 #include <zlib.h>
 
 #include "core/fdnix-error.h"
-#include "embed/fdnix-gzip.h"
+#include "core/fdnix-gzip.h"
 
 /* Level 2: on vector text it is 3× faster than zlib's default 6 for files
  * 12% larger (a 1000-vector file: 40 ms and 534 kB against 135 ms and

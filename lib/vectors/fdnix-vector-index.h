@@ -25,7 +25,7 @@
 
 #include <glib.h>
 
-#include "embed/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-file.h"
 
 G_BEGIN_DECLS
 

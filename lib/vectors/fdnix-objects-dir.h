@@ -13,7 +13,7 @@
  */
 #pragma once
 
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 
 G_BEGIN_DECLS
 

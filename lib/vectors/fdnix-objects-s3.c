@@ -5,7 +5,7 @@
 
 #include "aws/fdnix-aws-client.h"
 #include "core/fdnix-error.h"
-#include "embed/fdnix-objects-s3.h"
+#include "vectors/fdnix-objects-s3.h"
 
 struct _FdnixObjectsS3 {
   GObject          parent_instance;

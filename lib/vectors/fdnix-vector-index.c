@@ -10,9 +10,9 @@
 #include "core/fdnix-json.h"
 #include "core/fdnix-json-untrusted.h"
 #include "core/fdnix-record.h"
-#include "embed/fdnix-gzip.h"
-#include "embed/fdnix-objects.h"
-#include "embed/fdnix-vector-index.h"
+#include "core/fdnix-gzip.h"
+#include "vectors/fdnix-objects.h"
+#include "vectors/fdnix-vector-index.h"
 
 /* JSON values an index may hold, so that json-glib's tree (~100 bytes a
  * value) stays small whatever the text: an entry has 7, the top ~20. */

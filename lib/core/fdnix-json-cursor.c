@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
-#include "embed/fdnix-json-cursor.h"
+#include "core/fdnix-json-cursor.h"
 
 /**
  * fdnix_json_cursor_init:

@@ -7,10 +7,10 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-json.h"
-#include "embed/fdnix-gzip.h"
-#include "embed/fdnix-json-cursor.h"
-#include "embed/fdnix-vector-file.h"
-#include "embed/fdnix-vector-index.h"
+#include "core/fdnix-gzip.h"
+#include "core/fdnix-json-cursor.h"
+#include "vectors/fdnix-vector-file.h"
+#include "vectors/fdnix-vector-index.h"
 
 #define FLUSH_AT (64 * 1024)
 

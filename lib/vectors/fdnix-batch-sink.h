@@ -15,8 +15,8 @@
  */
 #pragma once
 
-#include "embed/fdnix-objects.h"
-#include "embed/fdnix-vector-file.h"
+#include "vectors/fdnix-objects.h"
+#include "vectors/fdnix-vector-file.h"
 #include "store/fdnix-store.h"
 
 G_BEGIN_DECLS

@@ -10,7 +10,7 @@
  */
 #pragma once
 
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 
 G_BEGIN_DECLS
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 
 G_DEFINE_INTERFACE (FdnixObjects, fdnix_objects, G_TYPE_OBJECT)
 

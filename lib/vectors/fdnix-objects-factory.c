@@ -7,9 +7,9 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-program.h"
-#include "embed/fdnix-objects-dir.h"
-#include "embed/fdnix-objects-s3.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects-dir.h"
+#include "vectors/fdnix-objects-s3.h"
+#include "vectors/fdnix-objects.h"
 
 const FdnixSetting fdnix_objects_settings[] = {
   { "objects.directory", FDNIX_SETTING_PATH, NULL, "FDNIX_VECTOR_DIR", "vector-dir", 0, "DIR",

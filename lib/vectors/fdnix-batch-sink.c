@@ -3,9 +3,9 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-summary.h"
-#include "embed/fdnix-batch-sink.h"
-#include "embed/fdnix-crash-point.h"
-#include "embed/fdnix-vector-index.h"
+#include "vectors/fdnix-batch-sink.h"
+#include "vectors/fdnix-crash-point.h"
+#include "vectors/fdnix-vector-index.h"
 
 /* Marks go to the store in slices: one SQLite transaction or a handful of
  * DynamoDB requests each. */

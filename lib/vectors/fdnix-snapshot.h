@@ -34,9 +34,9 @@
 #pragma once
 
 #include "core/fdnix-floor.h"
-#include "embed/fdnix-batch-sink.h"
+#include "vectors/fdnix-batch-sink.h"
 #include "embed/fdnix-embedder.h"
-#include "embed/fdnix-objects.h"
+#include "vectors/fdnix-objects.h"
 #include "store/fdnix-store.h"
 
 G_BEGIN_DECLS

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "embed/fdnix-crash-point.h"
+#include "vectors/fdnix-crash-point.h"
 
 static gchar *crash_name;
 static gint crash_countdown;

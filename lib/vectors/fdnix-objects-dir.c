@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "core/fdnix-error.h"
-#include "embed/fdnix-objects-dir.h"
+#include "vectors/fdnix-objects-dir.h"
 
 struct _FdnixObjectsDir {
   GObject  parent_instance;
