@@ -28,13 +28,12 @@ ROLES.json: {"roles": [{"name", "policy", "AccessKeyId", "SecretAccessKey",
 """
 
 import argparse
-import http.client
 import json
 import os
 import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -44,9 +43,6 @@ sys.path.insert(0, os.path.join(HERE, "..", "servers"))
 import iam_policy  # noqa: E402  (beside this file)
 import local_server  # noqa: E402  (tests/servers)
 from sigv4_verifier import AUTH_RE, Verifier  # noqa: E402  (tests/servers)
-
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-              "te", "trailers", "transfer-encoding", "upgrade"}
 
 
 def dynamodb_request(method, path, query, headers, body, region, account):
@@ -131,7 +127,7 @@ class Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.stats = {"allowed": 0, "denied": 0, "bad_signature": 0}
         self.log = open(args.log, "a", buffering=1)
-        self.local = threading.local()
+        self.upstream = local_server.Upstream(args.upstream, timeout=300)
 
     def record(self, outcome, **entry):
         entry["outcome"] = outcome
@@ -140,40 +136,16 @@ class Server(ThreadingHTTPServer):
             self.stats[outcome] += 1
             self.log.write(json.dumps(entry, sort_keys=True) + "\n")
 
-    def upstream(self):
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            u = urllib.parse.urlsplit(self.args.upstream)
-            conn = self.local.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=300)
-        return conn
 
-    def reset_upstream(self):
-        conn = getattr(self.local, "conn", None)
-        if conn is not None:
-            conn.close()
-        self.local.conn = None
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(local_server.QuietHandler):
     server_version = "fdnix-iam-proxy"
 
-    def log_message(self, fmt, *args):
-        pass
-
     def reply(self, status, headers, data):
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        self.send_all(status, data, headers)
 
     def handle_any(self):
         server = self.server
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.read_body()
         if self.path == "/__iam/stats":
             with server.lock:
                 data = json.dumps(server.stats).encode()
@@ -221,31 +193,10 @@ class Handler(BaseHTTPRequestHandler):
         self.forward(body)
 
     def forward(self, body):
-        server = self.server
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-        for attempt in (1, 2):
-            conn = server.upstream()
-            try:
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                break
-            except (http.client.HTTPException, OSError):
-                # the upstream closed an idle keep-alive connection
-                server.reset_upstream()
-                if attempt == 2:
-                    raise
-        out = [(k, v) for k, v in resp.getheaders()
-               if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"]
-        if self.command == "HEAD":
-            # the length of the object, not of this empty answer
-            out.append(("Content-Length", resp.getheader("Content-Length", "0")))
-            self.send_response(resp.status)
-            for name, value in out:
-                self.send_header(name, value)
-            self.end_headers()
-            return
-        self.reply(resp.status, out, data)
+        reply = self.server.upstream.forward(self.command, self.path, self.headers, body)
+        # for a HEAD, the length is the object's, not that of the empty answer
+        self.send_all(reply.status, reply.data, reply.headers,
+                      length=reply.length if self.command == "HEAD" else None)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 

@@ -30,13 +30,12 @@ import hashlib
 import hmac
 import json
 import os
-import socket
 import random
 import re
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 from botocore.auth import SigV4Auth
@@ -141,15 +140,7 @@ def make_handler(options, stats):
             keys = {r["AccessKeyId"]: (r["SecretAccessKey"], r.get("Token"))
                     for r in json.load(f)["roles"]}
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            # headers and body go out in two writes: without this, Nagle's
-            # algorithm holds the body until the client's delayed ACK (40 ms)
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
+    class Handler(local_server.QuietHandler):
         def log_message(self, fmt, *args):
             if options.verbose:
                 sys.stderr.write("bedrock-server: " + (fmt % args) + "\n")

@@ -29,17 +29,14 @@ operation, faults per kind).
 
 import argparse
 import hashlib
-import http.client
 import json
 import random
 import threading
 import time
-import urllib.parse
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-              "te", "trailers", "transfer-encoding", "upgrade"}
+import local_server
 
 THROTTLE_BODIES = [
     ("ThrottlingException", "Rate of requests exceeds the allowed throughput."),
@@ -59,7 +56,7 @@ class State:
         self.seen = {}
         self.stats = {"requests": {}, "faults": {}, "forwarded": {}, "write_requests": {}}
         self.log = open(args.log, "a", buffering=1) if args.log else None
-        self.local = threading.local()
+        self.upstream = local_server.Upstream(args.upstream)
         self.forced = [k for k, rate in (("throttle", args.throttle), ("server_error", args.server_error),
                                          ("drop", args.drop), ("unprocessed", args.unprocessed),
                                          ("corrupt_crc", args.corrupt_crc))
@@ -96,43 +93,14 @@ class State:
             with self.lock:
                 self.log.write(json.dumps(entry, sort_keys=True) + "\n")
 
-    def upstream(self):
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            u = urllib.parse.urlsplit(self.args.upstream)
-            cls = http.client.HTTPSConnection if u.scheme == "https" else http.client.HTTPConnection
-            conn = cls(u.hostname, u.port, timeout=120)
-            self.local.conn = conn
-        return conn
 
-    def reset_upstream(self):
-        conn = getattr(self.local, "conn", None)
-        if conn is not None:
-            conn.close()
-        self.local.conn = None
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(local_server.QuietHandler):  # quiet: the JSON log says it all
     server_version = "fdnix-fault-proxy"
-
-    def log_message(self, fmt, *args):  # quiet: the JSON log says it all
-        pass
 
     # -- plumbing
 
-    def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
     def reply(self, status, body, headers=()):
-        data = body if isinstance(body, bytes) else body.encode("utf-8")
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_all(status, body, headers)
 
     def reply_error(self, status, code, message, kind):
         body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#" + code,
@@ -141,30 +109,8 @@ class Handler(BaseHTTPRequestHandler):
                                   ("x-amzn-ErrorType", code)])
 
     def forward(self, body):
-        state = self.server.state
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-        headers["Content-Length"] = str(len(body))
-        for attempt in (1, 2):
-            conn = state.upstream()
-            try:
-                conn.request(self.command, self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-                return resp.status, [(k, v) for k, v in resp.getheaders()
-                                     if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"], data
-            except (http.client.HTTPException, OSError):
-                # the upstream closed an idle keep-alive connection: reconnect once
-                state.reset_upstream()
-                if attempt == 2:
-                    raise
-
-    def send_upstream_reply(self, status, headers, data):
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        reply = self.server.state.upstream.forward(self.command, self.path, self.headers, body)
+        return reply.status, reply.headers, reply.data
 
     # -- requests
 
@@ -263,7 +209,7 @@ class Handler(BaseHTTPRequestHandler):
             headers = [(k, str((int(v) + 1) % 2**32) if k.lower() == "x-amz-crc32" else v)
                        for k, v in headers]
             self.fault(target, "corrupt_crc")
-        self.send_upstream_reply(status, headers, data)
+        self.reply(status, data, headers)
 
     def count_writes(self, body, answer):
         """Counts the write requests a forwarded call applied."""
@@ -305,7 +251,7 @@ class Handler(BaseHTTPRequestHandler):
             if status == 200:
                 self.count_writes(forwarded, data)
             if status != 200:
-                self.send_upstream_reply(status, headers, data)
+                self.reply(status, data, headers)
                 return
             answer = json.loads(data)
         else:

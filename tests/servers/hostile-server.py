@@ -26,12 +26,11 @@ Modes:
 import argparse
 import json
 import re
-import socket
 import ssl
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import local_server  # beside this file
 
@@ -52,16 +51,7 @@ def main():
     lock = threading.Lock()
     stats = {"requests": 0}
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, fmt, *args):
-            pass
-
+    class Handler(local_server.QuietHandler):
         def send(self, status, body, content_type="application/json", extra=None):
             self.send_response(status)
             self.send_header("Content-Type", content_type)

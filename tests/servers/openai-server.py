@@ -19,12 +19,11 @@ alternate between {"error": {"message": ...}} (OpenAI, vLLM) and
 import argparse
 import hashlib
 import json
-import socket
 import struct
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import local_server  # beside this file
 
@@ -56,18 +55,7 @@ def main():
     lock = threading.Lock()
     stats = {"requests": 0, "ok": 0, "throttled": 0, "unauthorized": 0, "invalid": 0, "texts": 0}
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self):
-            super().setup()
-            # headers and body go out in two writes: without this, Nagle's
-            # algorithm holds the body until the client's delayed ACK (40 ms)
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, fmt, *args):
-            pass
-
+    class Handler(local_server.QuietHandler):
         def reply(self, status, payload, extra=None):
             data = json.dumps(payload).encode()
             self.send_response(status)

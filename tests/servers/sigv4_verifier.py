@@ -27,23 +27,22 @@ import argparse
 import calendar
 import hashlib
 import hmac
-import http.client
 import json
 import os
 import re
 import threading
 import time
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+import local_server
+
 AUTH_RE = re.compile(r"^AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, "
                      r"SignedHeaders=([a-z0-9;._-]+), Signature=([0-9a-f]{64})$")
 MAX_SKEW_S = 15 * 60
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade"}
 
 
 class Verifier:
@@ -112,15 +111,9 @@ class Verifier:
         return True, "ok"
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, fmt, *args):
-        pass
-
+class Handler(local_server.QuietHandler):
     def handle_any(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.read_body()
         if self.path == "/__sigv4/stats":
             v = self.server.verifier
             self.reply(200, json.dumps({"checked": v.checked, "refused": v.refused}).encode())
@@ -142,12 +135,7 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
 
     def reply(self, status, data, headers=()):
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_all(status, data, headers)
 
 
 class Server(ThreadingHTTPServer):
@@ -157,9 +145,8 @@ class Server(ThreadingHTTPServer):
     def __init__(self, address, verifier, upstream=None, log=None):
         super().__init__(address, Handler)
         self.verifier = verifier
-        self.upstream = upstream
+        self.upstream = local_server.Upstream(upstream) if upstream else None
         self.log = open(log, "a", buffering=1) if log else None
-        self.local = threading.local()
         self.lock = threading.Lock()
 
     def record(self, **entry):
@@ -168,24 +155,8 @@ class Server(ThreadingHTTPServer):
                 self.log.write(json.dumps(entry, sort_keys=True) + "\n")
 
     def forward(self, method, path, headers, body):
-        u = urllib.parse.urlsplit(self.upstream)
-        out = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}
-        for attempt in (1, 2):
-            conn = getattr(self.local, "conn", None)
-            if conn is None:
-                conn = self.local.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
-            try:
-                conn.request(method, path, body=body, headers=out)
-                resp = conn.getresponse()
-                data = resp.read()
-                return resp.status, [(k, v) for k, v in resp.getheaders()
-                                     if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"], data
-            except (http.client.HTTPException, OSError):
-                conn.close()
-                self.local.conn = None
-                if attempt == 2:
-                    raise
-
+        reply = self.upstream.forward(method, path, headers, body)
+        return reply.status, reply.headers, reply.data
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
