@@ -31,6 +31,20 @@ start_dynamodb_local () {
   eval "$1=http://127.0.0.1:$port"
 }
 
+# start_s3rver VAR [BUCKET]: s3rver on a free port, its data under
+# $TEST_TMP/s3, with BUCKET made; VAR gets its URL.  The keys are s3rver's
+# fixed S3RVER/S3RVER.
+start_s3rver () {
+  need node
+  modules=$(node_modules_dir) || skip "npm test servers not installed (npm ci --prefix tests/servers)"
+  [ -f "$modules/s3rver/bin/s3rver.js" ] || skip "s3rver is not installed"
+  port=$(free_port)
+  mkdir -p "$TEST_TMP/s3"
+  start_server "s3rver-$port" "$port" node --openssl-legacy-provider "$modules/s3rver/bin/s3rver.js" \
+    -d "$TEST_TMP/s3" -a 127.0.0.1 -p "$port" ${2:+--configure-bucket "$2"}
+  eval "$1=http://127.0.0.1:$port"
+}
+
 start_fault_proxy () {
   var=$1; upstream=$2; shift 2
   need python3

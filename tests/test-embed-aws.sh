@@ -19,11 +19,7 @@ records="$FDNIX_TESTS_SRCDIR/data/embed/make-records.py"
 # one set of credentials for all three (s3rver insists on its own)
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 start_dynamodb_local ddb
-port=$(free_port)
-mkdir -p "$TEST_TMP/s3"
-start_server s3rver "$port" node --openssl-legacy-provider "$modules/s3rver/bin/s3rver.js" \
-  -d "$TEST_TMP/s3" -a 127.0.0.1 -p "$port" --configure-bucket fdnix-vectors
-s3=http://127.0.0.1:$port
+start_s3rver s3 fdnix-vectors
 port=$(free_port)
 start_server bedrock "$port" /usr/bin/python3 "$FDNIX_TESTS_SRCDIR/servers/bedrock-server.py" \
   --port "$port" --throttle-every 11

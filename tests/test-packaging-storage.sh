@@ -20,11 +20,7 @@ apply="$FDNIX_TESTS_SRCDIR/../containers/aws-apply.sh"
 # s3rver's fixed credentials (dynalite takes any)
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 start_dynalite ddb
-port=$(free_port)
-mkdir -p "$TEST_TMP/s3"
-start_server s3rver "$port" node --openssl-legacy-provider "$modules/s3rver/bin/s3rver.js" \
-  -d "$TEST_TMP/s3" -a 127.0.0.1 -p "$port"
-s3="http://127.0.0.1:$port"
+start_s3rver s3
 
 # the real CLI, each call's arguments logged first
 mkdir -p "$TEST_TMP/bin"

@@ -4,24 +4,19 @@
 # from there (nothing local but the table), checks it and answers; a file
 # changed in the bucket is refused.
 . "$(dirname "$0")/lib.sh"
+. "$FDNIX_TESTS_SRCDIR/aws-servers.sh"
 
 : >"$TEST_TMP/empty.conf"
 export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 export FDNIX_IDF_FILE="$FDNIX_TESTS_SRCDIR/../data/fdnix-offline-idf.tsv.gz"
 need jq node
 [ -x /usr/bin/aws ] || skip "the AWS CLI (/usr/bin/aws) is not installed"
-modules=$(node_modules_dir) || skip "npm test servers not installed (npm ci --prefix tests/servers)"
-[ -f "$modules/s3rver/bin/s3rver.js" ] || skip "s3rver is not installed"
 fixture="$FDNIX_TESTS_SRCDIR/data/search/packages.json"
 
 # s3rver's fixed credentials
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
 bucket=fdnix-vectors
-port=$(free_port)
-mkdir -p "$TEST_TMP/s3"
-start_server s3rver "$port" node --openssl-legacy-provider "$modules/s3rver/bin/s3rver.js" \
-  -d "$TEST_TMP/s3" -a 127.0.0.1 -p "$port" --configure-bucket "$bucket"
-endpoint="http://127.0.0.1:$port"
+start_s3rver endpoint "$bucket"
 s3api () {
   /usr/bin/aws --endpoint-url "$endpoint" --region us-east-1 s3api "$@"
 }
