@@ -26,6 +26,12 @@ tests_check_core_CFLAGS = $(TEST_CFLAGS)
 tests_check_core_LDADD = $(TEST_LDADD)
 TESTS += tests/check-core
 
+check_PROGRAMS += tests/check-json-lex
+tests_check_json_lex_SOURCES = tests/check-json-lex.c tests/fdnix-test.h
+tests_check_json_lex_CFLAGS = $(TEST_CFLAGS)
+tests_check_json_lex_LDADD = $(TEST_LDADD)
+TESTS += tests/check-json-lex
+
 check_PROGRAMS += tests/check-json-untrusted
 tests_check_json_untrusted_SOURCES = tests/check-json-untrusted.c tests/fdnix-test.h
 tests_check_json_untrusted_CFLAGS = $(TEST_CFLAGS)
