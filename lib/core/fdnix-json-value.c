@@ -191,26 +191,79 @@ close_half (FdnixJsonParser *self, guchar closer)
 
 static ParseStatus parse_value (FdnixJsonParser *self, FdnixJsonValue *v, guint depth);
 
+/* Enters the container at pos.  Returns FALSE when it is already done with
+ * (too deep, or empty), *@out_status saying how. */
+static inline gboolean
+open_container (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonType type, guchar closer,
+                guint depth, ParseStatus *out_status)
+{
+  if (depth >= FDNIX_JSON_MAX_DEPTH)
+    {
+      *out_status = fail (self, self->pos, "nesting too deep");
+      return FALSE;
+    }
+  v->type = type;
+  self->pos++;
+  skip_ws (self);
+  if (self->pos < self->end && *self->pos == closer)
+    {
+      self->pos++;
+      *out_status = PARSE_OK;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Links @child, which parsed with @status, at *@tail, then reads what follows
+ * it.  Returns TRUE after a ',' (another item follows); FALSE when the
+ * container is done with, *@out_status saying how. */
+static inline gboolean
+next_item (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonValue ***tail, FdnixJsonValue *child,
+           ParseStatus status, guchar closer, ParseStatus *out_status)
+{
+  if (status == PARSE_FAIL)
+    {
+      *out_status = PARSE_FAIL;
+      return FALSE;
+    }
+  **tail = child;
+  *tail = &child->next;
+  v->length++;
+  if (status == PARSE_HALF)
+    {
+      *out_status = close_half (self, closer);
+      return FALSE;
+    }
+  skip_ws (self);
+  if (self->pos < self->end && *self->pos == ',')
+    {
+      self->pos++;
+      return TRUE;
+    }
+  if (self->pos >= self->end)
+    *out_status = fail (self, self->pos, "unexpected end of input");
+  else if (*self->pos != closer)
+    *out_status = fail (self, self->pos, closer == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+  else
+    {
+      self->pos++;
+      *out_status = PARSE_OK;
+    }
+  return FALSE;
+}
+
 static ParseStatus
 parse_object (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
 {
   FdnixJsonValue **tail = &v->children;
   gboolean half_ok = (self->flags & FDNIX_JSON_PARSE_HALF_WRITTEN) != 0;
+  ParseStatus status;
 
-  if (depth >= FDNIX_JSON_MAX_DEPTH)
-    return fail (self, self->pos, "nesting too deep");
-  v->type = FDNIX_JSON_OBJECT;
-  self->pos++;
-  skip_ws (self);
-  if (self->pos < self->end && *self->pos == '}')
-    {
-      self->pos++;
-      return PARSE_OK;
-    }
+  if (!open_container (self, v, FDNIX_JSON_OBJECT, '}', depth, &status))
+    return status;
   for (;;)
     {
       FdnixJsonValue *child;
-      ParseStatus status;
 
       skip_ws (self);
       if (self->pos >= self->end)
@@ -238,25 +291,8 @@ parse_object (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
           self->pos++;
           return PARSE_HALF;
         }
-      status = parse_value (self, child, depth + 1);
-      if (status == PARSE_FAIL)
-        return PARSE_FAIL;
-      *tail = child;
-      tail = &child->next;
-      v->length++;
-      if (status == PARSE_HALF)
-        return close_half (self, '}');
-      skip_ws (self);
-      if (self->pos >= self->end)
-        return fail (self, self->pos, "unexpected end of input");
-      if (*self->pos == '}')
-        {
-          self->pos++;
-          return PARSE_OK;
-        }
-      if (*self->pos != ',')
-        return fail (self, self->pos, "expected ',' or '}'");
-      self->pos++;
+      if (!next_item (self, v, &tail, child, parse_value (self, child, depth + 1), '}', &status))
+        return status;
     }
 }
 
@@ -265,40 +301,16 @@ parse_array (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
 {
   FdnixJsonValue **tail = &v->children;
   gboolean half_ok = (self->flags & FDNIX_JSON_PARSE_HALF_WRITTEN) != 0;
+  ParseStatus status;
 
-  if (depth >= FDNIX_JSON_MAX_DEPTH)
-    return fail (self, self->pos, "nesting too deep");
-  v->type = FDNIX_JSON_ARRAY;
-  self->pos++;
-  skip_ws (self);
-  if (self->pos < self->end && *self->pos == ']')
-    {
-      self->pos++;
-      return PARSE_OK;
-    }
+  if (!open_container (self, v, FDNIX_JSON_ARRAY, ']', depth, &status))
+    return status;
   for (;;)
     {
       FdnixJsonValue *child = new_node (self);
-      ParseStatus status = parse_value (self, child, depth + 1);
 
-      if (status == PARSE_FAIL)
-        return PARSE_FAIL;
-      *tail = child;
-      tail = &child->next;
-      v->length++;
-      if (status == PARSE_HALF)
-        return close_half (self, ']');
-      skip_ws (self);
-      if (self->pos >= self->end)
-        return fail (self, self->pos, "unexpected end of input");
-      if (*self->pos == ']')
-        {
-          self->pos++;
-          return PARSE_OK;
-        }
-      if (*self->pos != ',')
-        return fail (self, self->pos, "expected ',' or ']'");
-      self->pos++;
+      if (!next_item (self, v, &tail, child, parse_value (self, child, depth + 1), ']', &status))
+        return status;
       skip_ws (self);
       if (half_ok && self->pos < self->end && *self->pos == ']')
         {
