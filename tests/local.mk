@@ -57,3 +57,13 @@ EXTRA_DIST += \
 	tests/servers/package.json \
 	tests/servers/package-lock.json \
 	$(NULL)
+
+# Every default written once (the settings tables), and no module reading
+# a table its program did not register.
+if HAVE_CHECK
+check_PROGRAMS += tests/check-settings
+tests_check_settings_SOURCES = tests/check-settings.c tests/fdnix-test.h
+tests_check_settings_CFLAGS = $(TEST_CFLAGS)
+tests_check_settings_LDADD = $(TEST_LDADD)
+TESTS += tests/check-settings
+endif
