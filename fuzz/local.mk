@@ -14,6 +14,7 @@ noinst_PROGRAMS += fuzz/fuzz-ingest
 fuzz_fuzz_ingest_SOURCES = \
 	fuzz/fuzz-ingest.c \
 	lib/ingest/fdnix-json-stream.c \
+	lib/core/fdnix-json-lex.c \
 	lib/core/fdnix-json-value.c \
 	lib/ingest/fdnix-normalize.c \
 	lib/ingest/fdnix-package-reader.c \
@@ -34,6 +35,7 @@ fuzz_fuzz_vectors_SOURCES = \
 	lib/core/fdnix-json-untrusted.c \
 	lib/core/fdnix-gzip.c \
 	lib/core/fdnix-json-cursor.c \
+	lib/core/fdnix-json-lex.c \
 	lib/vectors/fdnix-vector-file.c \
 	lib/vectors/fdnix-vector-index.c \
 	$(NULL)

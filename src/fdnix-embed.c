@@ -6,6 +6,7 @@
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder.h"
+#include "net/fdnix-retry.h"
 #include "vectors/fdnix-objects.h"
 #include "store/fdnix-store-factory.h"
 
@@ -58,6 +59,9 @@ main (int argc, char **argv)
   fdnix_program_add_settings (program, fdnix_embed_run_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_floor_settings, TRUE);
   fdnix_embed_add_settings (program);
+  /* the embedding requests' back-off (fdnix_embed_add_settings() has it
+   * for the AWS clients already: a key is registered once) */
+  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
   status = fdnix_program_parse (program, &argc, &argv);
   if (status != FDNIX_PROGRAM_CONTINUE)
     return status;

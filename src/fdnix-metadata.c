@@ -10,6 +10,8 @@
 #include "ingest/fdnix-package-reader.h"
 #include "ingest/fdnix-source.h"
 #include "ingest/fdnix-sync.h"
+#include "net/fdnix-http.h"
+#include "net/fdnix-retry.h"
 #include "store/fdnix-store-factory.h"
 
 static gchar *opt_output;
@@ -45,6 +47,10 @@ main (int argc, char **argv)
   fdnix_program_add_settings (program, fdnix_package_reader_settings, TRUE);
   fdnix_program_add_settings (program, fdnix_floor_settings, TRUE);
   fdnix_store_add_settings (program);
+  /* the channel download's, whichever store is chosen (the store's
+   * registration has them too: a key is registered once) */
+  fdnix_program_add_settings (program, fdnix_http_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
   fdnix_program_add_entries (program, metadata_entries);
   fdnix_program_set_description (program, description);
 

@@ -11,6 +11,7 @@
 
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embedder.h"
+#include "net/fdnix-retry.h"
 #include "search/fdnix-search-run.h"
 #include "search/fdnix-searcher.h"
 
@@ -71,6 +72,9 @@ main (int argc, char **argv)
   fdnix_program_add_entries (program, search_entries);
   fdnix_program_add_settings (program, fdnix_search_settings, TRUE);
   fdnix_embed_add_settings (program);
+  /* a query's embedding attempts (fdnix_embed_add_settings() has [retry]
+   * for the AWS clients already: a key is registered once) */
+  fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
   status = fdnix_program_parse (program, &argc, &argv);
   if (status != FDNIX_PROGRAM_CONTINUE)
     return status;

@@ -100,10 +100,6 @@ START_TEST (test_config_errors_name_source)
   ck_assert_msg (strstr (error->message, "environment variable FDNIX_TEST_ENABLED") != NULL,
                  "%s", error->message);
   g_clear_error (&error);
-
-  ck_assert (fdnix_config_set (config, "sync.min-ratio", "1.5", FDNIX_SOURCE_CLI, &error));
-  ck_assert (!fdnix_config_check_range (config, "sync.min-ratio", 0, 1, &error));
-  ck_assert_msg (strstr (error->message, "option --min-ratio") != NULL, "%s", error->message);
   fdnix_test_rmtree (dir);
 }
 END_TEST

@@ -273,26 +273,6 @@ START_TEST (test_value_arena_reuse)
 }
 END_TEST
 
-START_TEST (test_decode_string)
-{
-  gchar out[32];
-  gsize length = 0;
-  gsize bad = 0;
-  gboolean repaired = TRUE;
-
-  ck_assert (fdnix_json_decode_string (NULL, 0, out, &length, &repaired, &bad));
-  ck_assert_uint_eq (length, 0);
-  ck_assert (!repaired);
-  ck_assert (fdnix_json_decode_string ("a\\tb", 4, out, &length, &repaired, &bad));
-  ck_assert_uint_eq (length, 3);
-  ck_assert (memcmp (out, "a\tb", 3) == 0);
-  ck_assert (!fdnix_json_decode_string ("ab\"c", 4, out, &length, &repaired, &bad));
-  ck_assert_uint_eq (bad, 2);
-  ck_assert (!fdnix_json_decode_string ("ab\\", 3, out, &length, &repaired, &bad));
-  ck_assert_uint_eq (bad, 2);
-}
-END_TEST
-
 /* ------------------------------------------------------------- splitter */
 
 typedef struct {
@@ -535,7 +515,6 @@ json_stream_suite (void)
   tcase_add_loop_test (tc, test_value_half_written, 0, G_N_ELEMENTS (half_cases));
   tcase_add_test (tc, test_value_accessors);
   tcase_add_test (tc, test_value_arena_reuse);
-  tcase_add_test (tc, test_decode_string);
   tcase_add_loop_test (tc, test_split, 0, G_N_ELEMENTS (split_cases));
   tcase_add_test (tc, test_split_fixtures_and_truncation);
   tcase_add_test (tc, test_split_callback_error);

@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aws/fdnix-aws-config.h"
 #include "core/fdnix-error.h"
+#include "net/fdnix-http.h"
+#include "net/fdnix-retry.h"
 #include "vectors/fdnix-objects-dir.h"
 #include "vectors/fdnix-objects-s3.h"
 #include "fdnix-test.h"
@@ -309,6 +312,10 @@ s3_objects_at (FdnixTestHttpd *httpd)
   g_autoptr(GError) error = NULL;
   FdnixObjects *s3;
 
+  /* what a program that opens S3 registers (fdnix_store_add_settings()) */
+  fdnix_config_register (config, fdnix_aws_settings);
+  fdnix_config_register (config, fdnix_http_settings);
+  fdnix_config_register (config, fdnix_retry_settings);
   g_setenv ("AWS_ENDPOINT_URL_S3", fdnix_test_httpd_get_url (httpd), TRUE);
   g_setenv ("AWS_REGION", "us-east-1", TRUE);
   g_setenv ("AWS_ACCESS_KEY_ID", "AKIDFDNIXTEST0000000", TRUE);

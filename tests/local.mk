@@ -26,6 +26,12 @@ tests_check_core_CFLAGS = $(TEST_CFLAGS)
 tests_check_core_LDADD = $(TEST_LDADD)
 TESTS += tests/check-core
 
+check_PROGRAMS += tests/check-json-lex
+tests_check_json_lex_SOURCES = tests/check-json-lex.c tests/fdnix-test.h
+tests_check_json_lex_CFLAGS = $(TEST_CFLAGS)
+tests_check_json_lex_LDADD = $(TEST_LDADD)
+TESTS += tests/check-json-lex
+
 check_PROGRAMS += tests/check-json-untrusted
 tests_check_json_untrusted_SOURCES = tests/check-json-untrusted.c tests/fdnix-test.h
 tests_check_json_untrusted_CFLAGS = $(TEST_CFLAGS)
@@ -57,3 +63,13 @@ EXTRA_DIST += \
 	tests/servers/package.json \
 	tests/servers/package-lock.json \
 	$(NULL)
+
+# Every default written once (the settings tables), and no module reading
+# a table its program did not register.
+if HAVE_CHECK
+check_PROGRAMS += tests/check-settings
+tests_check_settings_SOURCES = tests/check-settings.c tests/fdnix-test.h
+tests_check_settings_CFLAGS = $(TEST_CFLAGS)
+tests_check_settings_LDADD = $(TEST_LDADD)
+TESTS += tests/check-settings
+endif

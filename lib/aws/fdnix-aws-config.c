@@ -56,11 +56,12 @@ env (const gchar *name)
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+/* A NULL configuration is the environment and the profile alone; any
+ * other has [aws] registered (fdnix_aws_resolve_region() checks first). */
 static gboolean
 has_setting (FdnixConfig *config, const gchar *key)
 {
-  return config != NULL && fdnix_config_lookup_setting (config, key) != NULL &&
-         fdnix_config_is_set (config, key);
+  return config != NULL && fdnix_config_is_set (config, key);
 }
 
 /**
@@ -120,13 +121,16 @@ endpoint_overridden (FdnixConfig *config)
  * @out_region: (out) (transfer full): the region
  * @error: return location for FDNIX_ERROR_USAGE
  *
- * Returns: FALSE when no region is configured anywhere.
+ * Returns: FALSE when no region is configured anywhere (or, a bug, when
+ *   @config lacks fdnix_aws_settings).
  */
 gboolean
 fdnix_aws_resolve_region (FdnixConfig *config, gchar **out_region, GError **error)
 {
   g_autofree gchar *from_profile = NULL;
 
+  if (config != NULL && !fdnix_config_require (config, fdnix_aws_settings, G_STRFUNC, error))
+    return FALSE;
   if (has_setting (config, "aws.region"))
     *out_region = g_strdup (fdnix_config_get_string (config, "aws.region"));
   else if (env ("AWS_REGION") != NULL)
@@ -192,6 +196,8 @@ fdnix_aws_resolve_endpoint (FdnixConfig *config, const FdnixAwsService *service,
   g_autofree gchar *service_env = g_strconcat ("AWS_ENDPOINT_URL_", service->env_suffix, NULL);
   g_autofree gchar *from_profile = NULL;
 
+  if (config != NULL && !fdnix_config_require (config, fdnix_aws_settings, G_STRFUNC, error))
+    return FALSE;
   if (has_setting (config, "aws.endpoint-url") &&
       fdnix_config_get_source (config, "aws.endpoint-url") == FDNIX_SOURCE_CLI)
     return check_url (fdnix_config_get_string (config, "aws.endpoint-url"), "--endpoint-url", out_url, error);

@@ -20,6 +20,8 @@ struct _FdnixConfig {
   GHashTable *entries;     /* key → Entry */
   GPtrArray  *order;       /* keys in registration order */
   gchar      *file;        /* the config file read, if any */
+  GHashTable *unknown;     /* "group.name" → "file:line" of keys the file
+                            * set that no table declares */
 };
 
 static void
@@ -44,6 +46,7 @@ fdnix_config_new (void)
 
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
   self->order = g_ptr_array_new ();
+  self->unknown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return self;
 }
 
@@ -58,6 +61,7 @@ fdnix_config_free (FdnixConfig *self)
     return;
   g_hash_table_unref (self->entries);
   g_ptr_array_unref (self->order);
+  g_hash_table_unref (self->unknown);
   g_free (self->file);
   g_free (self);
 }
@@ -67,9 +71,12 @@ lookup_entry (FdnixConfig *self, const gchar *key)
 {
   Entry *entry = g_hash_table_lookup (self->entries, key);
 
-  /* Reading an undeclared key is a programming error, not a user error. */
+  /* Reading an undeclared key is a programming error, not a user error;
+   * modules check their tables with fdnix_config_require() before they
+   * read, so this is the last line of defence. */
   if (entry == NULL)
-    g_error ("setting '%s' was never registered", key);
+    g_error ("setting '%s' is read but %s never registered it", key,
+             g_get_prgname () != NULL ? g_get_prgname () : "the program");
   return entry;
 }
 
@@ -104,6 +111,80 @@ fdnix_config_register (FdnixConfig *self, const FdnixSetting *settings)
       g_hash_table_insert (self->entries, (gpointer) s->key, entry);
       g_ptr_array_add (self->order, (gpointer) s->key);
     }
+}
+
+/**
+ * fdnix_config_new_defaults:
+ * @settings: a table ended by FDNIX_SETTING_END
+ *
+ * A configuration holding nothing but the defaults of @settings: what a
+ * module's *_options_init() reads, with the code that reads a loaded
+ * configuration, so that each default is written once, in its table.
+ *
+ * Returns: (transfer full): a configuration with @settings registered.
+ */
+FdnixConfig *
+fdnix_config_new_defaults (const FdnixSetting *settings)
+{
+  FdnixConfig *self = fdnix_config_new ();
+
+  fdnix_config_register (self, settings);
+  return self;
+}
+
+/**
+ * fdnix_config_require:
+ * @self: a configuration
+ * @settings: the table a module is about to read
+ * @reader: the function that reads @settings (G_STRFUNC), for the message
+ * @error: return location for FDNIX_ERROR_FAILED
+ *
+ * Checks that every setting of @settings is registered.  A program that
+ * reads a group it never registered would run on the defaults whatever the
+ * user wrote (the file's keys would be "unknown", the variables never
+ * read): that is a bug of the program, reported with the key and, when
+ * the user gave a value, the file and line or the variable that holds it.
+ *
+ * Returns: TRUE when all of @settings are registered.
+ */
+gboolean
+fdnix_config_require (FdnixConfig *self, const FdnixSetting *settings, const gchar *reader,
+                      GError **error)
+{
+  const FdnixSetting *missing = NULL;
+  g_autofree gchar *given = NULL;
+  g_autofree gchar *group = NULL;
+  const gchar *dot;
+
+  /* the first one missing, or better the first the user gave a value */
+  for (const FdnixSetting *s = settings; s->key != NULL && given == NULL; s++)
+    {
+      const gchar *line;
+      const gchar *env = s->env != NULL ? g_getenv (s->env) : NULL;
+
+      if (g_hash_table_contains (self->entries, s->key))
+        continue;
+      if (missing == NULL)
+        missing = s;
+      line = g_hash_table_lookup (self->unknown, s->key);
+      if (line != NULL)
+        given = g_strdup_printf ("; %s sets it", line);
+      else if (env != NULL && *env != '\0')
+        given = g_strdup_printf ("; environment variable %s sets it", s->env);
+      if (given != NULL)
+        missing = s;
+    }
+  if (missing == NULL)
+    return TRUE;
+  dot = strchr (missing->key, '.');
+  group = g_strndup (missing->key, dot != NULL ? (gsize) (dot - missing->key) : strlen (missing->key));
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+               "%s() reads setting [%s] %s, which %s does not register "
+               "(a bug: a value given for it would be ignored%s)", reader, group,
+               dot != NULL ? dot + 1 : missing->key,
+               g_get_prgname () != NULL ? g_get_prgname () : "this program",
+               given != NULL ? given : "");
+  return FALSE;
 }
 
 /**
@@ -317,14 +398,40 @@ fdnix_config_set (FdnixConfig *self, const gchar *key, const gchar *value,
   return TRUE;
 }
 
+/* GKeyFile keeps no line numbers: find the line of @key in @group (the
+ * last one, as GKeyFile keeps the last), for the message about it. */
+static guint
+find_line (const gchar *contents, const gchar *group, const gchar *key)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  g_autofree gchar *header = g_strdup_printf ("[%s]", group);
+  gboolean in_group = FALSE;
+  guint found = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gchar *line = g_strstrip (lines[i]);
+      gsize key_length = strlen (key);
+
+      if (line[0] == '[')
+        in_group = g_str_equal (line, header);
+      else if (in_group && strncmp (line, key, key_length) == 0 &&
+               (line[key_length] == '=' || line[key_length] == ' ' || line[key_length] == '\t'))
+        found = i + 1;
+    }
+  return found;
+}
+
 /**
  * fdnix_config_load_file:
  * @self: a configuration
  * @path: a GKeyFile
  * @error: return location for an error naming @path
  *
- * Reads settings from @path.  Unknown keys are reported as warnings (they are
- * often typos) but do not fail the run.
+ * Reads settings from @path.  Unknown keys are reported as warnings naming
+ * the file and line (they are often typos, or another program's settings)
+ * but do not fail the run; fdnix_config_require() names them if a module
+ * reads them after all.
  *
  * Returns: TRUE on success.
  */
@@ -360,7 +467,12 @@ fdnix_config_load_file (FdnixConfig *self, const gchar *path, GError **error)
 
           if (entry == NULL)
             {
-              g_warning ("%s: [%s] %s: unknown key, ignored", path, groups[g], keys[k]);
+              guint line = find_line (contents, groups[g], keys[k]);
+              g_autofree gchar *where = line > 0 ? g_strdup_printf ("%s:%u", path, line)
+                                                 : g_strdup (path);
+
+              g_warning ("%s: [%s] %s: unknown key, ignored", where, groups[g], keys[k]);
+              g_hash_table_replace (self->unknown, g_steal_pointer (&key), g_steal_pointer (&where));
               continue;
             }
           if (entry->setting->type == FDNIX_SETTING_LIST)
@@ -574,39 +686,6 @@ fdnix_config_get_list (FdnixConfig *self, const gchar *key)
     }
   g_ptr_array_add (items, NULL);
   return (GStrv) g_ptr_array_free (items, FALSE);
-}
-
-/**
- * fdnix_config_check_range:
- * @self: a configuration
- * @key: a registered INT or DOUBLE key
- * @min: smallest valid value
- * @max: largest valid value
- * @error: return location for a usage error naming the source
- *
- * A setting's own range belongs in its table entry (FDNIX_RANGE), where
- * every source is checked as the value is set; this is only for a bound
- * that depends on something else (another setting, the chosen back end).
- *
- * Returns: TRUE when the value of @key (if set) lies in [@min, @max].
- */
-gboolean
-fdnix_config_check_range (FdnixConfig *self, const gchar *key,
-                          gdouble min, gdouble max, GError **error)
-{
-  gdouble value;
-  g_autofree gchar *origin = NULL;
-
-  if (!fdnix_config_is_set (self, key))
-    return TRUE;
-  value = fdnix_config_get_double (self, key);
-  if (value >= min && value <= max)
-    return TRUE;
-  origin = fdnix_config_describe_source (self, key);
-  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE,
-               "%s: %s is out of range (%g to %g)", origin,
-               fdnix_config_get_string (self, key), min, max);
-  return FALSE;
 }
 
 /**

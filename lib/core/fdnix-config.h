@@ -6,6 +6,13 @@
  * resolved as built-in default < config file < environment < command line,
  * and every value remembers where it came from, so an error can say
  * "fdnix.conf: [sync] min-ratio: ..." rather than "bad value".
+ *
+ * The table is the only place a default is written: a module's
+ * *_options_init() reads its defaults from fdnix_config_new_defaults() of
+ * its own table, through the same code that reads a loaded configuration.
+ * A module that reads a group checks first (fdnix_config_require()) that
+ * the program registered it, so that a setting the user gave can never be
+ * dropped in silence for want of a registration.
  */
 #pragma once
 
@@ -91,11 +98,11 @@ gboolean            fdnix_config_get_bool         (FdnixConfig        *self,
                                                    const gchar        *key);
 GStrv               fdnix_config_get_list         (FdnixConfig        *self,
                                                    const gchar        *key);
-gboolean            fdnix_config_check_range      (FdnixConfig        *self,
-                                                   const gchar        *key,
-                                                   gdouble             min,
-                                                   gdouble             max,
+gboolean            fdnix_config_require          (FdnixConfig        *self,
+                                                   const FdnixSetting *settings,
+                                                   const gchar        *reader,
                                                    GError            **error);
+FdnixConfig        *fdnix_config_new_defaults     (const FdnixSetting *settings);
 const gchar        *fdnix_config_get_file         (FdnixConfig        *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixConfig, fdnix_config_free)

@@ -5,6 +5,7 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-json-cursor.h"
+#include "core/fdnix-json-lex.h"
 
 /**
  * fdnix_json_cursor_init:
@@ -20,11 +21,13 @@ fdnix_json_cursor_init (FdnixJsonCursor *c, const gchar *text, gsize length)
   c->end = text + length;
 }
 
+/* The lexer reads bytes; the cursor hands out text. */
+#define UP(p) ((const guchar *) (p))
+
 static void
 skip_ws (FdnixJsonCursor *c)
 {
-  while (c->p < c->end && (*c->p == ' ' || *c->p == '\n' || *c->p == '\r' || *c->p == '\t'))
-    c->p++;
+  c->p = (const gchar *) fdnix_json_lex_skip_ws (UP (c->p), UP (c->end));
 }
 
 /**
@@ -173,20 +176,6 @@ fdnix_json_cursor_next_element (FdnixJsonCursor *c, GError **error)
   return next_item (c, ']', error);
 }
 
-static gint
-hex4 (const gchar *p)
-{
-  gint value = 0;
-
-  for (gint i = 0; i < 4; i++)
-    {
-      if (!g_ascii_isxdigit (p[i]))
-        return -1;
-      value = value * 16 + g_ascii_xdigit_value (p[i]);
-    }
-  return value;
-}
-
 /**
  * fdnix_json_cursor_string:
  * @c: a cursor before a string
@@ -198,69 +187,38 @@ hex4 (const gchar *p)
 gboolean
 fdnix_json_cursor_string (FdnixJsonCursor *c, gchar **out_string, GError **error)
 {
-  g_autoptr(GString) out = NULL;
-  const gchar *run;
+  const guchar *s;
+  const guchar *close;
+  const gchar *reason;
+  gboolean escaped;
+  g_autofree gchar *text = NULL;
+  gsize length = 0;
+  gsize bad = 0;
 
   if (!expect (c, '"', error))
     return FALSE;
-  run = c->p;
-  while (c->p < c->end && *c->p != '"' && *c->p != '\\')
-    c->p++;
-  if (c->p < c->end && *c->p == '"')
+  s = UP (c->p);
+  if (!fdnix_json_lex_string (s, UP (c->end), &close, &escaped, &reason))
+    {
+      c->p = (const gchar *) close;
+      return fdnix_json_cursor_fail (c, reason, error);
+    }
+  if (!escaped)
     {
       /* the common case: no escapes */
-      *out_string = g_strndup (run, c->p - run);
-      c->p++;
+      *out_string = g_strndup (c->p, close - s);
+      c->p = (const gchar *) close + 1;
       return TRUE;
     }
-  out = g_string_new_len (run, c->p - run);
-  while (c->p < c->end && *c->p != '"')
+  text = g_malloc ((close - s) + 1);
+  if (!fdnix_json_lex_decode_string (c->p, close - s, text, &length, NULL, &bad))
     {
-      gchar ch = *c->p++;
-      gint code;
-
-      if (ch != '\\')
-        {
-          g_string_append_c (out, ch);
-          continue;
-        }
-      if (c->p >= c->end)
-        break;
-      ch = *c->p++;
-      switch (ch)
-        {
-        case '"': case '\\': case '/': g_string_append_c (out, ch); break;
-        case 'b': g_string_append_c (out, '\b'); break;
-        case 'f': g_string_append_c (out, '\f'); break;
-        case 'n': g_string_append_c (out, '\n'); break;
-        case 'r': g_string_append_c (out, '\r'); break;
-        case 't': g_string_append_c (out, '\t'); break;
-        case 'u':
-          if (c->end - c->p < 4 || (code = hex4 (c->p)) < 0)
-            return fdnix_json_cursor_fail (c, "bad \\u escape", error);
-          c->p += 4;
-          if (code >= 0xd800 && code < 0xdc00 && c->end - c->p >= 6 &&
-              c->p[0] == '\\' && c->p[1] == 'u')
-            {
-              gint low = hex4 (c->p + 2);
-              if (low >= 0xdc00 && low < 0xe000)
-                {
-                  code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-                  c->p += 6;
-                }
-            }
-          if (code >= 0xd800 && code < 0xe000)
-            code = 0xfffd;  /* a lone surrogate */
-          g_string_append_unichar (out, (gunichar) code);
-          break;
-        default:
-          return fdnix_json_cursor_fail (c, "bad escape", error);
-        }
+      c->p += bad;
+      return fdnix_json_cursor_fail (c, "invalid escape in a string", error);
     }
-  if (c->p >= c->end)
-    return fdnix_json_cursor_fail (c, "unterminated string", error);
-  c->p++;
-  *out_string = g_string_free (g_steal_pointer (&out), FALSE);
+  text[length] = '\0';
+  *out_string = g_steal_pointer (&text);
+  c->p = (const gchar *) close + 1;
   return TRUE;
 }
 
@@ -278,36 +236,18 @@ fdnix_json_cursor_number (FdnixJsonCursor *c, const gchar **out_text, gsize *out
                           GError **error)
 {
   const gchar *start;
-  const gchar *digits;
+  const guchar *after;
 
   skip_ws (c);
   start = c->p;
-  if (c->p < c->end && *c->p == '-')
-    c->p++;
-  digits = c->p;
-  while (c->p < c->end && g_ascii_isdigit (*c->p))
-    c->p++;
-  if (c->p == digits)
-    return fdnix_json_cursor_fail (c, "expected a number", error);
-  if (c->p < c->end && *c->p == '.')
+  if (!fdnix_json_lex_number (UP (start), UP (c->end), &after))
     {
-      digits = ++c->p;
-      while (c->p < c->end && g_ascii_isdigit (*c->p))
-        c->p++;
-      if (c->p == digits)
-        return fdnix_json_cursor_fail (c, "bad number", error);
+      gboolean began = start < c->end && (*start == '-' || g_ascii_isdigit (*start));
+
+      c->p = (const gchar *) after;
+      return fdnix_json_cursor_fail (c, began ? "invalid number" : "expected a number", error);
     }
-  if (c->p < c->end && (*c->p == 'e' || *c->p == 'E'))
-    {
-      c->p++;
-      if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
-        c->p++;
-      digits = c->p;
-      while (c->p < c->end && g_ascii_isdigit (*c->p))
-        c->p++;
-      if (c->p == digits)
-        return fdnix_json_cursor_fail (c, "bad number", error);
-    }
+  c->p = (const gchar *) after;
   *out_text = start;
   *out_length = c->p - start;
   return TRUE;
@@ -326,30 +266,13 @@ fdnix_json_cursor_int (FdnixJsonCursor *c, gint64 *out_value, GError **error)
 {
   const gchar *text;
   gsize length;
-  guint64 value = 0;
+  gint64 value;
 
   if (!fdnix_json_cursor_number (c, &text, &length, error))
     return FALSE;
-  if (length > 18)
-    return fdnix_json_cursor_fail (c, "integer too large", error);
-  for (gsize i = 0; i < length; i++)
-    {
-      if (!g_ascii_isdigit (text[i]))
-        return fdnix_json_cursor_fail (c, "expected a non-negative integer", error);
-      value = value * 10 + (guint64) (text[i] - '0');
-    }
-  *out_value = (gint64) value;
-  return TRUE;
-}
-
-static gboolean
-skip_literal (FdnixJsonCursor *c, const gchar *word, GError **error)
-{
-  gsize n = strlen (word);
-
-  if ((gsize) (c->end - c->p) < n || memcmp (c->p, word, n) != 0)
-    return fdnix_json_cursor_fail (c, "unexpected character", error);
-  c->p += n;
+  if (!fdnix_json_lex_int64 (text, length, &value) || value < 0)
+    return fdnix_json_cursor_fail (c, "expected a non-negative integer", error);
+  *out_value = value;
   return TRUE;
 }
 
@@ -396,11 +319,16 @@ fdnix_json_cursor_skip (FdnixJsonCursor *c, GError **error)
         return fdnix_json_cursor_string (c, &text, error);
       }
     case 't':
-      return skip_literal (c, "true", error);
     case 'f':
-      return skip_literal (c, "false", error);
     case 'n':
-      return skip_literal (c, "null", error);
+      {
+        gsize length = fdnix_json_lex_literal (UP (c->p), UP (c->end));
+
+        if (length == 0)
+          return fdnix_json_cursor_fail (c, "invalid literal", error);
+        c->p += length;
+        return TRUE;
+      }
     default:
       {
         const gchar *text;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-json-lex.h"
 #include "core/fdnix-json-untrusted.h"
 
 /**
@@ -19,33 +20,31 @@
 gboolean
 fdnix_json_check_depth (const gchar *data, gsize length, guint max_depth, gsize *out_position)
 {
+  const guchar *start = (const guchar *) data;
+  const guchar *end;
+  const guchar *p;
   guint depth = 0;
-  gboolean in_string = FALSE;
 
-  for (gsize i = 0; i < length; i++)
+  if (length == 0)
+    return TRUE;
+  end = start + length;
+  for (p = fdnix_bytes_skip_to_structural (start, end); p < end;
+       p = fdnix_bytes_skip_to_structural (p, end))
     {
-      gchar c = data[i];
+      guchar c = *p++;
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
       if (c == '"')
-        in_string = TRUE;
+        p = fdnix_json_lex_skip_string (p, end);
       else if (c == '[' || c == '{')
         {
           if (++depth > max_depth)
             {
               if (out_position != NULL)
-                *out_position = i;
+                *out_position = (p - 1) - start;
               return FALSE;
             }
         }
-      else if ((c == ']' || c == '}') && depth > 0)
+      else if (depth > 0)
         depth--;
     }
   return TRUE;

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
-#include "core/fdnix-json-scan.h"
+#include "core/fdnix-json-lex.h"
 #include "core/fdnix-json-value.h"
 
 /* Small entries fit one block; a block survives between parses unless an
@@ -41,18 +41,6 @@ struct _FdnixJsonParser {
   guint               half_depth;
   const gchar        *half_root_member;
 };
-
-static inline gboolean
-is_ws (guchar c)
-{
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
-static inline gboolean
-is_digit (guchar c)
-{
-  return c >= '0' && c <= '9';
-}
 
 static void
 arena_new_block (FdnixJsonParser *self, gsize min_size)
@@ -120,141 +108,7 @@ fail (FdnixJsonParser *self, const guchar *at, const gchar *reason)
 static inline void
 skip_ws (FdnixJsonParser *self)
 {
-  const guchar *p = self->pos;
-
-  /* pretty-printed input: a newline, then runs of indentation */
-  while (p < self->end && is_ws (*p))
-    {
-      p++;
-      while (self->end - p >= 8 && fdnix_scan_load (p) == FDNIX_SCAN_ONES * ' ')
-        p += 8;
-    }
-  self->pos = p;
-}
-
-static gboolean
-hex4 (const guchar *p, guint *out)
-{
-  guint value = 0;
-
-  for (guint i = 0; i < 4; i++)
-    {
-      guchar c = p[i];
-      value <<= 4;
-      if (c >= '0' && c <= '9')
-        value |= c - '0';
-      else if (c >= 'a' && c <= 'f')
-        value |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F')
-        value |= c - 'A' + 10;
-      else
-        return FALSE;
-    }
-  *out = value;
-  return TRUE;
-}
-
-/**
- * fdnix_json_decode_string:
- * @raw: the bytes between a JSON string's quotes
- * @raw_length: bytes of @raw
- * @out: where to write the decoded bytes: room for @raw_length bytes (every
- *   escape decodes to fewer bytes than it takes)
- * @out_length: (out): bytes written
- * @out_repaired: (out): set when a lone surrogate escape became U+FFFD
- * @out_error_position: (out) (optional): offset in @raw of a bad escape,
- *   quote or control character
- *
- * Decodes escapes, surrogate pairs included.  Raw bytes are copied as they
- * are: UTF-8 validity is the normalizer's business.  `\u0000` decodes to a
- * NUL byte.
- *
- * Returns: FALSE when @raw is not valid JSON string content.
- */
-gboolean
-fdnix_json_decode_string (const gchar *raw, gsize raw_length, gchar *out, gsize *out_length,
-                          gboolean *out_repaired, gsize *out_error_position)
-{
-  const guchar *p = (const guchar *) raw;
-  const guchar *end;
-  gchar *o = out;
-  gboolean repaired = FALSE;
-
-  /* an empty buffer may be NULL */
-  if (raw_length == 0)
-    {
-      *out_length = 0;
-      if (out_repaired != NULL)
-        *out_repaired = FALSE;
-      return TRUE;
-    }
-  end = p + raw_length;
-  while (p < end)
-    {
-      const guchar *run = p;
-      guint cp;
-
-      p = fdnix_scan_string_special (p, end);
-      memcpy (o, run, p - run);
-      o += p - run;
-      if (p == end)
-        break;
-      if (*p != '\\' || end - p < 2)
-        {
-          if (out_error_position != NULL)
-            *out_error_position = p - (const guchar *) raw;
-          return FALSE;
-        }
-      switch (p[1])
-        {
-        case '"':  *o++ = '"'; p += 2; continue;
-        case '\\': *o++ = '\\'; p += 2; continue;
-        case '/':  *o++ = '/'; p += 2; continue;
-        case 'b':  *o++ = '\b'; p += 2; continue;
-        case 'f':  *o++ = '\f'; p += 2; continue;
-        case 'n':  *o++ = '\n'; p += 2; continue;
-        case 'r':  *o++ = '\r'; p += 2; continue;
-        case 't':  *o++ = '\t'; p += 2; continue;
-        case 'u':
-          break;
-        default:
-          if (out_error_position != NULL)
-            *out_error_position = p - (const guchar *) raw;
-          return FALSE;
-        }
-      if (end - p < 6 || !hex4 (p + 2, &cp))
-        {
-          if (out_error_position != NULL)
-            *out_error_position = p - (const guchar *) raw;
-          return FALSE;
-        }
-      p += 6;
-      if (cp >= 0xd800 && cp <= 0xdbff)
-        {
-          guint low;
-          if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex4 (p + 2, &low) &&
-              low >= 0xdc00 && low <= 0xdfff)
-            {
-              cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
-              p += 6;
-            }
-          else
-            {
-              cp = 0xfffd;
-              repaired = TRUE;
-            }
-        }
-      else if (cp >= 0xdc00 && cp <= 0xdfff)
-        {
-          cp = 0xfffd;
-          repaired = TRUE;
-        }
-      o += g_unichar_to_utf8 (cp, o);
-    }
-  *out_length = o - out;
-  if (out_repaired != NULL)
-    *out_repaired = repaired;
-  return TRUE;
+  self->pos = fdnix_json_lex_skip_ws (self->pos, self->end);
 }
 
 /* pos is at the opening quote. */
@@ -262,94 +116,53 @@ static ParseStatus
 parse_string (FdnixJsonParser *self, const gchar **out_text, gsize *out_length, gboolean *out_repaired)
 {
   const guchar *s = self->pos + 1;
-  const guchar *q = s;
-  const guchar *end = self->end;
+  const guchar *q;
+  const gchar *reason;
+  gboolean escaped;
   gchar *buf;
   gsize length = 0;
   gsize bad = 0;
 
-  q = fdnix_scan_string_special (q, end);
-  if (q < end && *q == '"')
+  if (!fdnix_json_lex_string (s, self->end, &q, &escaped, &reason))
+    return fail (self, q, reason);
+  self->pos = q + 1;
+  if (!escaped)
     {
       *out_text = (const gchar *) s;
       *out_length = q - s;
       *out_repaired = FALSE;
-      self->pos = q + 1;
       return PARSE_OK;
     }
-  /* escapes: find the closing quote, then decode into the arena */
-  while (q < end && *q != '"')
-    {
-      if (*q < 0x20)
-        return fail (self, q, "control character in a string");
-      if (*q == '\\')
-        {
-          if (end - q < 2)
-            {
-              q = end;
-              break;
-            }
-          q++;
-        }
-      q++;
-    }
-  if (q >= end)
-    return fail (self, end, "unterminated string");
   buf = arena_alloc (self, (q - s) + 1);
-  if (!fdnix_json_decode_string ((const gchar *) s, q - s, buf, &length, out_repaired, &bad))
+  if (!fdnix_json_lex_decode_string ((const gchar *) s, q - s, buf, &length, out_repaired, &bad))
     return fail (self, s + bad, "invalid escape in a string");
   buf[length] = '\0';
   *out_text = buf;
   *out_length = length;
-  self->pos = q + 1;
   return PARSE_OK;
 }
 
 static ParseStatus
 parse_number (FdnixJsonParser *self, FdnixJsonValue *v)
 {
-  const guchar *s = self->pos;
-  const guchar *q = s;
-  const guchar *end = self->end;
+  const guchar *q;
 
-  if (*q == '-')
-    q++;
-  if (q < end && *q == '0')
-    q++;
-  else if (q < end && *q >= '1' && *q <= '9')
-    while (q < end && is_digit (*q))
-      q++;
-  else
+  if (!fdnix_json_lex_number (self->pos, self->end, &q))
     return fail (self, q, "invalid number");
-  if (q < end && *q == '.')
-    {
-      q++;
-      if (q >= end || !is_digit (*q))
-        return fail (self, q, "invalid number");
-      while (q < end && is_digit (*q))
-        q++;
-    }
-  if (q < end && (*q == 'e' || *q == 'E'))
-    {
-      q++;
-      if (q < end && (*q == '+' || *q == '-'))
-        q++;
-      if (q >= end || !is_digit (*q))
-        return fail (self, q, "invalid number");
-      while (q < end && is_digit (*q))
-        q++;
-    }
   v->type = FDNIX_JSON_NUMBER;
-  v->text = (const gchar *) s;
-  v->length = q - s;
+  v->text = (const gchar *) self->pos;
+  v->length = q - self->pos;
   self->pos = q;
   return PARSE_OK;
 }
 
+/* pos is at the literal's first letter, which set the value's type. */
 static ParseStatus
-parse_literal (FdnixJsonParser *self, const gchar *word, gsize length)
+parse_literal (FdnixJsonParser *self)
 {
-  if ((gsize) (self->end - self->pos) < length || memcmp (self->pos, word, length) != 0)
+  gsize length = fdnix_json_lex_literal (self->pos, self->end);
+
+  if (length == 0)
     return fail (self, self->pos, "invalid literal");
   self->pos += length;
   return PARSE_OK;
@@ -378,26 +191,79 @@ close_half (FdnixJsonParser *self, guchar closer)
 
 static ParseStatus parse_value (FdnixJsonParser *self, FdnixJsonValue *v, guint depth);
 
+/* Enters the container at pos.  Returns FALSE when it is already done with
+ * (too deep, or empty), *@out_status saying how. */
+static inline gboolean
+open_container (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonType type, guchar closer,
+                guint depth, ParseStatus *out_status)
+{
+  if (depth >= FDNIX_JSON_MAX_DEPTH)
+    {
+      *out_status = fail (self, self->pos, "nesting too deep");
+      return FALSE;
+    }
+  v->type = type;
+  self->pos++;
+  skip_ws (self);
+  if (self->pos < self->end && *self->pos == closer)
+    {
+      self->pos++;
+      *out_status = PARSE_OK;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Links @child, which parsed with @status, at *@tail, then reads what follows
+ * it.  Returns TRUE after a ',' (another item follows); FALSE when the
+ * container is done with, *@out_status saying how. */
+static inline gboolean
+next_item (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonValue ***tail, FdnixJsonValue *child,
+           ParseStatus status, guchar closer, ParseStatus *out_status)
+{
+  if (status == PARSE_FAIL)
+    {
+      *out_status = PARSE_FAIL;
+      return FALSE;
+    }
+  **tail = child;
+  *tail = &child->next;
+  v->length++;
+  if (status == PARSE_HALF)
+    {
+      *out_status = close_half (self, closer);
+      return FALSE;
+    }
+  skip_ws (self);
+  if (self->pos < self->end && *self->pos == ',')
+    {
+      self->pos++;
+      return TRUE;
+    }
+  if (self->pos >= self->end)
+    *out_status = fail (self, self->pos, "unexpected end of input");
+  else if (*self->pos != closer)
+    *out_status = fail (self, self->pos, closer == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+  else
+    {
+      self->pos++;
+      *out_status = PARSE_OK;
+    }
+  return FALSE;
+}
+
 static ParseStatus
 parse_object (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
 {
   FdnixJsonValue **tail = &v->children;
   gboolean half_ok = (self->flags & FDNIX_JSON_PARSE_HALF_WRITTEN) != 0;
+  ParseStatus status;
 
-  if (depth >= FDNIX_JSON_MAX_DEPTH)
-    return fail (self, self->pos, "nesting too deep");
-  v->type = FDNIX_JSON_OBJECT;
-  self->pos++;
-  skip_ws (self);
-  if (self->pos < self->end && *self->pos == '}')
-    {
-      self->pos++;
-      return PARSE_OK;
-    }
+  if (!open_container (self, v, FDNIX_JSON_OBJECT, '}', depth, &status))
+    return status;
   for (;;)
     {
       FdnixJsonValue *child;
-      ParseStatus status;
 
       skip_ws (self);
       if (self->pos >= self->end)
@@ -425,25 +291,8 @@ parse_object (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
           self->pos++;
           return PARSE_HALF;
         }
-      status = parse_value (self, child, depth + 1);
-      if (status == PARSE_FAIL)
-        return PARSE_FAIL;
-      *tail = child;
-      tail = &child->next;
-      v->length++;
-      if (status == PARSE_HALF)
-        return close_half (self, '}');
-      skip_ws (self);
-      if (self->pos >= self->end)
-        return fail (self, self->pos, "unexpected end of input");
-      if (*self->pos == '}')
-        {
-          self->pos++;
-          return PARSE_OK;
-        }
-      if (*self->pos != ',')
-        return fail (self, self->pos, "expected ',' or '}'");
-      self->pos++;
+      if (!next_item (self, v, &tail, child, parse_value (self, child, depth + 1), '}', &status))
+        return status;
     }
 }
 
@@ -452,40 +301,16 @@ parse_array (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
 {
   FdnixJsonValue **tail = &v->children;
   gboolean half_ok = (self->flags & FDNIX_JSON_PARSE_HALF_WRITTEN) != 0;
+  ParseStatus status;
 
-  if (depth >= FDNIX_JSON_MAX_DEPTH)
-    return fail (self, self->pos, "nesting too deep");
-  v->type = FDNIX_JSON_ARRAY;
-  self->pos++;
-  skip_ws (self);
-  if (self->pos < self->end && *self->pos == ']')
-    {
-      self->pos++;
-      return PARSE_OK;
-    }
+  if (!open_container (self, v, FDNIX_JSON_ARRAY, ']', depth, &status))
+    return status;
   for (;;)
     {
       FdnixJsonValue *child = new_node (self);
-      ParseStatus status = parse_value (self, child, depth + 1);
 
-      if (status == PARSE_FAIL)
-        return PARSE_FAIL;
-      *tail = child;
-      tail = &child->next;
-      v->length++;
-      if (status == PARSE_HALF)
-        return close_half (self, ']');
-      skip_ws (self);
-      if (self->pos >= self->end)
-        return fail (self, self->pos, "unexpected end of input");
-      if (*self->pos == ']')
-        {
-          self->pos++;
-          return PARSE_OK;
-        }
-      if (*self->pos != ',')
-        return fail (self, self->pos, "expected ',' or ']'");
-      self->pos++;
+      if (!next_item (self, v, &tail, child, parse_value (self, child, depth + 1), ']', &status))
+        return status;
       skip_ws (self);
       if (half_ok && self->pos < self->end && *self->pos == ']')
         {
@@ -514,13 +339,13 @@ parse_value (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
     case 't':
       v->type = FDNIX_JSON_BOOLEAN;
       v->boolean = TRUE;
-      return parse_literal (self, "true", 4);
+      return parse_literal (self);
     case 'f':
       v->type = FDNIX_JSON_BOOLEAN;
-      return parse_literal (self, "false", 5);
+      return parse_literal (self);
     case 'n':
       v->type = FDNIX_JSON_NULL;
-      return parse_literal (self, "null", 4);
+      return parse_literal (self);
     case '-': case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
       return parse_number (self, v);
@@ -707,34 +532,7 @@ fdnix_json_value_is_string (const FdnixJsonValue *value)
 gboolean
 fdnix_json_value_get_int64 (const FdnixJsonValue *value, gint64 *out_value)
 {
-  const gchar *p;
-  const gchar *end;
-  gboolean negative = FALSE;
-  guint64 magnitude = 0;
-
   if (value == NULL || value->type != FDNIX_JSON_NUMBER)
     return FALSE;
-  p = value->text;
-  end = p + value->length;
-  if (p < end && *p == '-')
-    {
-      negative = TRUE;
-      p++;
-    }
-  if (p == end)
-    return FALSE;
-  for (; p < end; p++)
-    {
-      guint digit;
-      if (!is_digit (*p))
-        return FALSE;
-      digit = *p - '0';
-      if (magnitude > (G_MAXUINT64 - digit) / 10)
-        return FALSE;
-      magnitude = magnitude * 10 + digit;
-    }
-  if (negative ? magnitude > (guint64) G_MAXINT64 + 1 : magnitude > (guint64) G_MAXINT64)
-    return FALSE;
-  *out_value = negative ? (gint64) (0 - magnitude) : (gint64) magnitude;
-  return TRUE;
+  return fdnix_json_lex_int64 (value->text, value->length, out_value);
 }

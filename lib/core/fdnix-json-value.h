@@ -71,13 +71,6 @@ gboolean              fdnix_json_parser_get_half_written (FdnixJsonParser     *s
                                                           const gchar        **out_root_member,
                                                           guint               *out_depth);
 
-gboolean              fdnix_json_decode_string           (const gchar         *raw,
-                                                          gsize                raw_length,
-                                                          gchar               *out,
-                                                          gsize               *out_length,
-                                                          gboolean            *out_repaired,
-                                                          gsize               *out_error_position);
-
 const FdnixJsonValue *fdnix_json_object_get              (const FdnixJsonValue *object,
                                                           const gchar          *name);
 gboolean              fdnix_json_value_is_string         (const FdnixJsonValue *value);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/fdnix-bytes.h"
 #include "core/fdnix-json.h"
 
 static const gchar hex_digits[] = "0123456789abcdef";
@@ -22,16 +23,18 @@ fdnix_json_append_string_len (GString *out, const gchar *text, gsize length)
 {
   const guchar *p = (const guchar *) text;
   const guchar *end = p + length;
-  const guchar *run = p;
 
   g_string_append_c (out, '"');
-  for (; p < end; p++)
+  while (p < end)
     {
-      guchar c = *p;
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
+      const guchar *run = p;
+      guchar c;
+
+      p = fdnix_bytes_skip_to_string_special (p, end);
       g_string_append_len (out, (const gchar *) run, p - run);
-      run = p + 1;
+      if (p == end)
+        break;
+      c = *p++;
       switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
@@ -47,7 +50,6 @@ fdnix_json_append_string_len (GString *out, const gchar *text, gsize length)
           g_string_append_c (out, hex_digits[c & 0xf]);
         }
     }
-  g_string_append_len (out, (const gchar *) run, p - run);
   g_string_append_c (out, '"');
 }
 

@@ -130,6 +130,26 @@ compiled_patterns (void)
   return patterns;
 }
 
+/* g_string_replace() came with GLib 2.68; configure allows 2.66's API. */
+static void
+replace_all (GString *text, const gchar *find, const gchar *replacement)
+{
+  gsize find_length = strlen (find);
+  gsize replacement_length = strlen (replacement);
+  gsize at = 0;
+  const gchar *hit;
+
+  if (find_length == 0)
+    return;
+  while ((hit = strstr (text->str + at, find)) != NULL)
+    {
+      at = (gsize) (hit - text->str);
+      g_string_erase (text, (gssize) at, (gssize) find_length);
+      g_string_insert_len (text, (gssize) at, replacement, (gssize) replacement_length);
+      at += replacement_length;
+    }
+}
+
 /**
  * fdnix_log_redact:
  * @text: a string that may contain a secret
@@ -157,7 +177,7 @@ fdnix_log_redact (const gchar *text)
   for (guint i = 0; log_secrets != NULL && i < log_secrets->len; i++)
     {
       const gchar *secret = g_ptr_array_index (log_secrets, i);
-      g_string_replace (out, secret, "[REDACTED]", 0);
+      replace_all (out, secret, "[REDACTED]");
     }
   g_mutex_unlock (&log_mutex);
   for (guint i = 0; i < patterns->len; i++)

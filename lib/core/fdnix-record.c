@@ -187,26 +187,35 @@ fdnix_record_to_json (const FdnixRecord *record)
   return g_string_free (out, FALSE);
 }
 
-static gchar *
-dup_string_member (JsonObject *object, const gchar *name)
+/* A member holding a scalar of @type, or NULL when it is absent, null or of
+ * another type.  Not json_object_get_*_member_with_default(): records also
+ * come from DynamoDB items that other tools may have written, and those
+ * getters log a critical on an array or object member (fatal under
+ * G_DEBUG=fatal-criticals) and read a number as a boolean. */
+static JsonNode *
+typed_member (JsonObject *object, const gchar *name, GType type)
 {
   JsonNode *node = json_object_get_member (object, name);
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != type)
     return NULL;
-  return g_strdup (json_node_get_string (node));
+  return node;
+}
+
+static gchar *
+dup_string_member (JsonObject *object, const gchar *name)
+{
+  JsonNode *node = typed_member (object, name, G_TYPE_STRING);
+
+  return node != NULL ? g_strdup (json_node_get_string (node)) : NULL;
 }
 
 static gboolean
 get_bool_member (JsonObject *object, const gchar *name, gboolean fallback)
 {
-  JsonNode *node = json_object_get_member (object, name);
+  JsonNode *node = typed_member (object, name, G_TYPE_BOOLEAN);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fallback;
-  return json_node_get_boolean (node);
+  return node != NULL ? json_node_get_boolean (node) : fallback;
 }
 
 static gchar *

@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += libfdnix.la
 
 libfdnix_la_SOURCES = \
+	lib/core/fdnix-bytes.h \
 	lib/core/fdnix-cancel.c lib/core/fdnix-cancel.h \
 	lib/core/fdnix-config.c lib/core/fdnix-config.h \
 	lib/core/fdnix-embed-text.c \
@@ -13,7 +14,7 @@ libfdnix_la_SOURCES = \
 	lib/core/fdnix-hash.c lib/core/fdnix-hash.h \
 	lib/core/fdnix-json.c lib/core/fdnix-json.h \
 	lib/core/fdnix-json-cursor.c lib/core/fdnix-json-cursor.h \
-	lib/core/fdnix-json-scan.h \
+	lib/core/fdnix-json-lex.c lib/core/fdnix-json-lex.h \
 	lib/core/fdnix-json-untrusted.c lib/core/fdnix-json-untrusted.h \
 	lib/core/fdnix-json-value.c lib/core/fdnix-json-value.h \
 	lib/core/fdnix-log.c lib/core/fdnix-log.h \

@@ -7,6 +7,7 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-summary.h"
 #include "embed/fdnix-embed-pool.h"
+#include "embed/fdnix-embed-run.h"
 
 struct _FdnixEmbedPool {
   FdnixEmbedder         *embedder;
@@ -32,18 +33,28 @@ struct _FdnixEmbedPool {
   GError                *first_error;    /* why the pool stopped */
 };
 
+/* The first back-off of a pool without a policy of its own (a query's
+ * embedding in fdnix-search): not a setting. */
+#define BASE_DELAY_MS 200
+
 /**
  * fdnix_embed_pool_options_init:
- * @options: (out caller-allocates): options to fill with defaults
+ * @options: (out caller-allocates): options to fill with defaults: the
+ *   attempts of [embed] max-attempts and the back-off cap of [retry]
+ *   max-backoff, from their tables
  */
 void
 fdnix_embed_pool_options_init (FdnixEmbedPoolOptions *options)
 {
+  g_autoptr(FdnixConfig) defaults = fdnix_config_new_defaults (fdnix_embed_run_settings);
+  FdnixRetryOptions retry;
+
+  fdnix_retry_options_init (&retry);
   memset (options, 0, sizeof *options);
-  options->concurrency = 4;
-  options->max_attempts = 8;
-  options->base_delay_ms = 200;
-  options->max_delay_ms = 20000;
+  options->concurrency = FDNIX_EMBED_POOL_SERVICE_CONCURRENCY;
+  options->max_attempts = (guint) fdnix_config_get_int (defaults, "embed.max-attempts");
+  options->base_delay_ms = BASE_DELAY_MS;
+  options->max_delay_ms = retry.max_backoff_ms;
   options->retry = NULL;
   options->input_type = FDNIX_INPUT_DOCUMENT;
 }

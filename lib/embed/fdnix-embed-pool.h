@@ -24,6 +24,9 @@
 
 G_BEGIN_DECLS
 
+/* Requests in flight to a service when [embed] concurrency is 0 (auto). */
+#define FDNIX_EMBED_POOL_SERVICE_CONCURRENCY 4
+
 typedef struct {
   guint          concurrency;     /* most requests in flight, at least 1 */
   guint64        max_requests;    /* per run; 0: no cap */

@@ -33,7 +33,8 @@ const FdnixSetting fdnix_embed_run_settings[] = {
     "Texts per embedding request (0: the model's maximum, 96 for Cohere)",
     FDNIX_RANGE (0, 100000) },
   { "embed.concurrency", FDNIX_SETTING_INT, "0", "FDNIX_EMBED_CONCURRENCY", "concurrency", 'j', "N",
-    "Requests in flight at most (0: 4 for a service, one per CPU offline)",
+    "Requests in flight at most (0: " G_STRINGIFY (FDNIX_EMBED_POOL_SERVICE_CONCURRENCY)
+    " for a service, one per CPU offline)",
     FDNIX_RANGE (0, 256) },
   { "embed.max-requests", FDNIX_SETTING_INT, "0", "FDNIX_MAX_REQUESTS", "max-requests", 0, "N",
     "Stop after N embedding requests in this run, retries included (0: no cap)",
@@ -96,12 +97,13 @@ get_count (FdnixConfig *config, const gchar *key, guint64 *out, GError **error)
 
 /**
  * fdnix_embed_run_options_from_config:
- * @config: a configuration with fdnix_embed_run_settings (and, for the
- *   package floor, fdnix_floor_settings) registered
+ * @config: a configuration with fdnix_embed_run_settings,
+ *   fdnix_floor_settings and fdnix_retry_settings registered
  * @out_options: (out caller-allocates): the options
  * @error: return location for FDNIX_ERROR_USAGE
  *
- * Returns: TRUE when every setting is valid.
+ * Returns: TRUE when every setting is valid (FALSE with FDNIX_ERROR_FAILED
+ *   when a table is not registered: a bug of the program).
  */
 gboolean
 fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *out_options,
@@ -109,8 +111,12 @@ fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *
 {
   FdnixEmbedRunOptions o = { 0 };
   guint64 value;
-  const gchar *shard = fdnix_config_get_string (config, "embed.shard");
+  const gchar *shard;
 
+  if (!fdnix_config_require (config, fdnix_embed_run_settings, G_STRFUNC, error) ||
+      !fdnix_config_require (config, fdnix_floor_settings, G_STRFUNC, error))
+    return FALSE;
+  shard = fdnix_config_get_string (config, "embed.shard");
   if (shard != NULL && *shard != '\0' && !fdnix_embed_parse_shard (shard, &o.shard_index, &o.shard_count, error))
     {
       g_autofree gchar *origin = fdnix_config_describe_source (config, "embed.shard");
@@ -140,8 +146,7 @@ fdnix_embed_run_options_from_config (FdnixConfig *config, FdnixEmbedRunOptions *
       !get_count (config, "embed.max-attempts", &value, error))
     return FALSE;
   o.max_attempts = (guint) value;
-  if (fdnix_config_lookup_setting (config, "sync.min-ratio") != NULL)
-    fdnix_floor_from_config (config, &o.floor);
+  fdnix_floor_from_config (config, &o.floor);
   fdnix_retry_options_init (&o.retry);
   if (!fdnix_retry_options_load (&o.retry, config, error))
     return FALSE;
@@ -159,8 +164,10 @@ new_pool (FdnixEmbedder *embedder, const FdnixEmbedRunOptions *options)
   gboolean local = g_strcmp0 (fdnix_embedder_get_service (embedder), "offline") == 0;
 
   fdnix_embed_pool_options_init (&pool);
-  pool.concurrency = options->concurrency > 0 ? options->concurrency
-                     : local ? MAX (1, (guint) g_get_num_processors ()) : 4;
+  if (options->concurrency > 0)
+    pool.concurrency = options->concurrency;
+  else if (local)
+    pool.concurrency = MAX (1, (guint) g_get_num_processors ());
   pool.max_requests = options->max_requests;
   pool.max_tokens = options->max_tokens;
   pool.max_attempts = options->max_attempts;
@@ -187,7 +194,8 @@ embed_pending (FdnixStore *store, FdnixEmbedder *embedder, FdnixEmbedPool *pool,
   gboolean ok;
 
   pass.batch_size = options->batch_size > 0 ? MIN (options->batch_size, max_batch) : max_batch;
-  pass.max_pending = 4 * MAX (1, options->concurrency > 0 ? options->concurrency : 4);
+  pass.max_pending = 4 * MAX (1, options->concurrency > 0 ? options->concurrency
+                                                          : FDNIX_EMBED_POOL_SERVICE_CONCURRENCY);
   if (sharded)
     {
       pass.shard_index = options->shard_index;

@@ -55,8 +55,14 @@ new_offline (FdnixConfig *config, GError **error)
 FdnixEmbedder *
 fdnix_embedder_new_from_config (FdnixConfig *config, GError **error)
 {
-  const gchar *name = fdnix_config_get_string (config, "embed.embedder");
+  const gchar *name;
 
+  /* every back end's table: "auto" looks at two of them */
+  if (!fdnix_config_require (config, fdnix_embedder_settings, G_STRFUNC, error) ||
+      !fdnix_config_require (config, fdnix_bedrock_settings, G_STRFUNC, error) ||
+      !fdnix_config_require (config, fdnix_openai_settings, G_STRFUNC, error))
+    return NULL;
+  name = fdnix_config_get_string (config, "embed.embedder");
   if (name == NULL || g_strcmp0 (name, "auto") == 0)
     {
       /* the original containers chose Bedrock by BEDROCK_MODEL_ID alone */

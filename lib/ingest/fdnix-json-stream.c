@@ -22,10 +22,11 @@
 
 #include <string.h>
 
+#include "core/fdnix-bytes.h"
 #include "core/fdnix-error.h"
-#include "core/fdnix-json-scan.h"
-#include "ingest/fdnix-json-stream.h"
+#include "core/fdnix-json-lex.h"
 #include "core/fdnix-json-value.h"
+#include "ingest/fdnix-json-stream.h"
 
 /* The value buffer starts at this size; one grown past KEEP_MAX by a large
  * entry is dropped after it. */
@@ -101,12 +102,6 @@ candidate_free (gpointer data)
   g_free (c->name);
   g_bytes_unref (c->value);
   g_free (c);
-}
-
-static inline gboolean
-is_ws (guchar c)
-{
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
 static inline gboolean
@@ -283,8 +278,9 @@ name_done (FdnixJsonStream *self, const guchar *at, GError **error)
   gsize bad = 0;
 
   g_byte_array_set_size (self->name, self->name_raw->len + 1);
-  if (!fdnix_json_decode_string ((const gchar *) self->name_raw->data, self->name_raw->len,
-                                 (gchar *) self->name->data, &length, &self->name_repaired, &bad))
+  if (!fdnix_json_lex_decode_string ((const gchar *) self->name_raw->data, self->name_raw->len,
+                                     (gchar *) self->name->data, &length, &self->name_repaired,
+                                     &bad))
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
                    "invalid JSON at byte offset %" G_GUINT64_FORMAT ": invalid member name",
@@ -324,7 +320,7 @@ capture (FdnixJsonStream *self, const guchar *p, const guchar *end, gboolean *ou
               q++;
               continue;
             }
-          q = fdnix_scan_string_end (q, end);
+          q = fdnix_bytes_skip_to_quote_or_backslash (q, end);
           if (q == end)
             break;
           if (*q++ == '\\')
@@ -340,7 +336,7 @@ capture (FdnixJsonStream *self, const guchar *p, const guchar *end, gboolean *ou
             }
           continue;
         }
-      q = fdnix_scan_structural (q, end);
+      q = fdnix_bytes_skip_to_structural (q, end);
       if (q == end)
         break;
       switch (*q++)
@@ -418,11 +414,9 @@ step (FdnixJsonStream *self, const guchar **pp, const guchar *end, GError **erro
 
   /* Whitespace is a step of its own: a step that changes how bytes are
    * kept (the wrapper decision) must not also have consumed some. */
-  if (self->state != ST_CAPTURE && self->state != ST_NAME && is_ws (*p))
+  if (self->state != ST_CAPTURE && self->state != ST_NAME && fdnix_json_lex_is_ws (*p))
     {
-      while (p < end && is_ws (*p))
-        p++;
-      *pp = p;
+      *pp = fdnix_json_lex_skip_ws (p, end);
       return TRUE;
     }
   switch (self->state)

@@ -16,9 +16,10 @@
 
 G_BEGIN_DECLS
 
-/* An entry larger than this is refused: no nixpkgs entry comes near it, and
- * a runaway value must not take the machine's memory. */
-#define FDNIX_JSON_STREAM_DEFAULT_MAX_VALUE (64 * 1024 * 1024)
+/* An entry larger than this (64 MiB) is refused: no nixpkgs entry comes
+ * near it, and a runaway value must not take the machine's memory.  A plain
+ * number: [ingest] max-entry-size's default is its text. */
+#define FDNIX_JSON_STREAM_DEFAULT_MAX_VALUE 67108864
 
 typedef struct {
   const gchar *name;          /* decoded, NUL-terminated (may hold an escaped NUL) */

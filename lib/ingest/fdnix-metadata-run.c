@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-floor.h"
 #include "core/fdnix-progress.h"
 #include "ingest/fdnix-metadata-run.h"
 #include "ingest/fdnix-package-reader.h"
@@ -189,7 +190,7 @@ gboolean
 fdnix_metadata_run (FdnixConfig *config, const FdnixMetadataRunOptions *options,
                     FdnixSummary *summary, GError **error)
 {
-  g_autoptr(FdnixSource) source = fdnix_source_new_from_config (config, error);
+  g_autoptr(FdnixSource) source = NULL;
   g_autoptr(FdnixStore) store = NULL;
   g_autoptr(FdnixSync) sync = NULL;
   g_autoptr(FdnixPackageReader) reader = NULL;
@@ -201,6 +202,13 @@ fdnix_metadata_run (FdnixConfig *config, const FdnixMetadataRunOptions *options,
   Pipeline p = { 0 };
   gboolean ok;
 
+  /* the tables read here; the store, the channel download and the AWS
+   * clients check their own */
+  if (!fdnix_config_require (config, fdnix_source_settings, G_STRFUNC, error) ||
+      !fdnix_config_require (config, fdnix_package_reader_settings, G_STRFUNC, error) ||
+      !fdnix_config_require (config, fdnix_floor_settings, G_STRFUNC, error))
+    return FALSE;
+  source = fdnix_source_new_from_config (config, error);
   if (source == NULL)
     return FALSE;
   fdnix_summary_set_info (summary, "source", fdnix_source_describe (source));

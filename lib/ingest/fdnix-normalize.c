@@ -8,9 +8,9 @@
 
 #include <string.h>
 
+#include "core/fdnix-bytes.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-json.h"
-#include "core/fdnix-json-scan.h"
 #include "ingest/fdnix-normalize.h"
 
 typedef struct {
@@ -35,7 +35,7 @@ clean_into (GString *out, const gchar *text, gsize length)
       guchar c;
       gunichar ch;
 
-      p = fdnix_scan_text_special (p, end);
+      p = fdnix_bytes_skip_to_control_or_non_ascii (p, end);
       if (p == end)
         break;
       c = *p;
@@ -124,7 +124,8 @@ text_field (Ctx *ctx, const FdnixJsonValue *value, const gchar *field)
   start = value->text;
   end = start + value->length;
   if (value->repaired ||
-      (const gchar *) fdnix_scan_text_special ((const guchar *) start, (const guchar *) end) != end)
+      (const gchar *) fdnix_bytes_skip_to_control_or_non_ascii ((const guchar *) start,
+                                                                (const guchar *) end) != end)
     {
       clean_scratch (ctx, value, field);
       start = ctx->scratch->str;
@@ -151,7 +152,8 @@ json_clean_string (Ctx *ctx, GString *out, const gchar *name, const FdnixJsonVal
   else
     fdnix_json_element (out);
   /* most text is plain ASCII: copy it as it is */
-  if (!value->repaired && fdnix_scan_plain_ascii (text, text + value->length) == text + value->length)
+  if (!value->repaired &&
+      fdnix_bytes_skip_to_string_special_or_non_ascii (text, text + value->length) == text + value->length)
     {
       g_string_append_c (out, '"');
       g_string_append_len (out, value->text, value->length);

@@ -7,6 +7,7 @@
 #include "core/fdnix-error.h"
 #include "ingest/fdnix-json-stream.h"
 #include "core/fdnix-json-value.h"
+#include "ingest/fdnix-normalize.h"
 #include "ingest/fdnix-package-reader.h"
 
 struct _FdnixPackageReader {
@@ -20,10 +21,13 @@ struct _FdnixPackageReader {
 };
 
 const FdnixSetting fdnix_package_reader_settings[] = {
-  { "ingest.max-long-description", FDNIX_SETTING_INT, "16384", "FDNIX_MAX_LONG_DESCRIPTION", NULL, 0, NULL,
+  /* the defaults are the parser's own, for callers without a configuration */
+  { "ingest.max-long-description", FDNIX_SETTING_INT,
+    G_STRINGIFY (FDNIX_NORMALIZE_DEFAULT_MAX_LONG_DESCRIPTION), "FDNIX_MAX_LONG_DESCRIPTION", NULL, 0, NULL,
     "Longest longDescription kept, in bytes; longer ones are cut with a marker",
     FDNIX_RANGE (64, 1073741824) },
-  { "ingest.max-entry-size", FDNIX_SETTING_INT, "67108864", "FDNIX_MAX_ENTRY_SIZE", NULL, 0, NULL,
+  { "ingest.max-entry-size", FDNIX_SETTING_INT,
+    G_STRINGIFY (FDNIX_JSON_STREAM_DEFAULT_MAX_VALUE), "FDNIX_MAX_ENTRY_SIZE", NULL, 0, NULL,
     "Largest package entry accepted in the input, in bytes",
     FDNIX_RANGE (1, 4294967296) },
   FDNIX_SETTING_END

@@ -43,20 +43,33 @@ const FdnixSetting fdnix_http_settings[] = {
   FDNIX_SETTING_END
 };
 
+/* The one mapping from [http] to the options, for defaults and loaded
+ * values alike; the ranges were checked when each value was set. */
+static void
+read_options (FdnixHttpOptions *options, FdnixConfig *config)
+{
+  options->connect_timeout = fdnix_config_get_double (config, "http.connect-timeout");
+  options->timeout = fdnix_config_get_double (config, "http.timeout");
+  options->download_timeout = fdnix_config_get_double (config, "http.download-timeout");
+  options->low_speed_time = fdnix_config_get_double (config, "http.low-speed-time");
+  options->low_speed_limit = (glong) fdnix_config_get_int (config, "http.low-speed-limit");
+  options->max_connections = (guint) fdnix_config_get_int (config, "http.max-connections");
+  g_free (options->ca_file);
+  options->ca_file = fdnix_config_get_path (config, "http.ca-file");
+}
+
 /**
  * fdnix_http_options_init:
- * @options: (out caller-allocates): options to fill with the defaults
+ * @options: (out caller-allocates): options to fill with the defaults of
+ *   fdnix_http_settings
  */
 void
 fdnix_http_options_init (FdnixHttpOptions *options)
 {
+  g_autoptr(FdnixConfig) defaults = fdnix_config_new_defaults (fdnix_http_settings);
+
   memset (options, 0, sizeof *options);
-  options->connect_timeout = 10;
-  options->timeout = 120;
-  options->download_timeout = 1800;
-  options->low_speed_limit = 64;
-  options->low_speed_time = 20;
-  options->max_connections = 16;
+  read_options (options, defaults);
   options->max_body = 256 * 1024 * 1024;
   options->user_agent = g_strdup (PACKAGE_NAME "/" PACKAGE_VERSION);
 }
@@ -64,25 +77,21 @@ fdnix_http_options_init (FdnixHttpOptions *options)
 /**
  * fdnix_http_options_load:
  * @options: options initialised by fdnix_http_options_init()
- * @config: a configuration; [http] settings not registered keep defaults
- * @error: return location for a usage error
+ * @config: (nullable): a configuration with fdnix_http_settings
+ *   registered; NULL keeps @options as they are
+ * @error: return location for an error
  *
- * Returns: FALSE when a value is out of range.
+ * Returns: FALSE when the program did not register [http] (a bug that
+ *   would drop the user's values in silence).
  */
 gboolean
 fdnix_http_options_load (FdnixHttpOptions *options, FdnixConfig *config, GError **error)
 {
-  if (config == NULL || fdnix_config_lookup_setting (config, "http.connect-timeout") == NULL)
+  if (config == NULL)
     return TRUE;
-  /* ranges: checked when the values were set (the settings table) */
-  options->connect_timeout = fdnix_config_get_double (config, "http.connect-timeout");
-  options->timeout = fdnix_config_get_double (config, "http.timeout");
-  options->download_timeout = fdnix_config_get_double (config, "http.download-timeout");
-  options->low_speed_time = fdnix_config_get_double (config, "http.low-speed-time");
-  options->low_speed_limit = fdnix_config_get_int (config, "http.low-speed-limit");
-  options->max_connections = fdnix_config_get_int (config, "http.max-connections");
-  g_free (options->ca_file);
-  options->ca_file = fdnix_config_get_path (config, "http.ca-file");
+  if (!fdnix_config_require (config, fdnix_http_settings, G_STRFUNC, error))
+    return FALSE;
+  read_options (options, config);
   return TRUE;
 }
 

@@ -47,46 +47,67 @@ struct _FdnixRetryPolicy {
   GRand            *rand;        /* NULL: GLib's global generator */
 };
 
+/* Tokens a retry costs, and a retry after a timeout: not settings. */
+#define RETRY_COST   5
+#define TIMEOUT_COST 10
+
+static guint
+seconds_to_ms (gdouble seconds)
+{
+  /* rounded: 0.57 s is 570 ms, not 569 */
+  return (guint) (seconds * 1000 + 0.5);
+}
+
+/* The one mapping from [retry] to the options, for defaults and loaded
+ * values alike; the ranges were checked when each value was set. */
+static void
+read_options (FdnixRetryOptions *options, FdnixConfig *config)
+{
+  options->max_attempts = (guint) fdnix_config_get_int (config, "retry.max-attempts");
+  options->base_delay_ms = seconds_to_ms (fdnix_config_get_double (config, "retry.base-delay"));
+  options->throttle_base_delay_ms =
+    seconds_to_ms (fdnix_config_get_double (config, "retry.throttle-base-delay"));
+  options->max_backoff_ms = seconds_to_ms (fdnix_config_get_double (config, "retry.max-backoff"));
+  options->max_retry_after_ms =
+    seconds_to_ms (fdnix_config_get_double (config, "retry.max-retry-after"));
+  options->quota = (guint) fdnix_config_get_int (config, "retry.quota");
+  options->retry_cost = RETRY_COST;
+  options->timeout_cost = TIMEOUT_COST;
+  options->max_timeouts = (guint) fdnix_config_get_int (config, "retry.max-timeouts");
+}
+
 /**
  * fdnix_retry_options_init:
- * @options: (out caller-allocates): options to fill with the defaults
+ * @options: (out caller-allocates): options to fill with the defaults of
+ *   fdnix_retry_settings
  */
 void
 fdnix_retry_options_init (FdnixRetryOptions *options)
 {
-  options->max_attempts = 15;
-  options->base_delay_ms = 100;
-  options->throttle_base_delay_ms = 500;
-  options->max_backoff_ms = 20000;
-  options->max_retry_after_ms = 60000;
-  options->quota = 500;
-  options->retry_cost = 5;
-  options->timeout_cost = 10;
-  options->max_timeouts = 3;
+  g_autoptr(FdnixConfig) defaults = fdnix_config_new_defaults (fdnix_retry_settings);
+
+  read_options (options, defaults);
 }
 
 /**
  * fdnix_retry_options_load:
- * @options: options initialised by fdnix_retry_options_init()
- * @config: (nullable): a configuration; without [retry] settings registered
- *   the options keep their values
- * @error: return location for a usage error
+ * @options: (out caller-allocates): the options; every field is set unless
+ *   @config is NULL
+ * @config: (nullable): a configuration with fdnix_retry_settings
+ *   registered; NULL keeps @options as they are
+ * @error: return location for an error
  *
- * Returns: FALSE when a value is out of range.
+ * Returns: FALSE when the program did not register [retry] (a bug that
+ *   would drop the user's values in silence).
  */
 gboolean
 fdnix_retry_options_load (FdnixRetryOptions *options, FdnixConfig *config, GError **error)
 {
-  if (config == NULL || fdnix_config_lookup_setting (config, "retry.max-attempts") == NULL)
+  if (config == NULL)
     return TRUE;
-  /* ranges: checked when the values were set (the settings table) */
-  options->max_attempts = fdnix_config_get_int (config, "retry.max-attempts");
-  options->base_delay_ms = fdnix_config_get_double (config, "retry.base-delay") * 1000;
-  options->throttle_base_delay_ms = fdnix_config_get_double (config, "retry.throttle-base-delay") * 1000;
-  options->max_backoff_ms = fdnix_config_get_double (config, "retry.max-backoff") * 1000;
-  options->max_retry_after_ms = fdnix_config_get_double (config, "retry.max-retry-after") * 1000;
-  options->quota = fdnix_config_get_int (config, "retry.quota");
-  options->max_timeouts = fdnix_config_get_int (config, "retry.max-timeouts");
+  if (!fdnix_config_require (config, fdnix_retry_settings, G_STRFUNC, error))
+    return FALSE;
+  read_options (options, config);
   return TRUE;
 }
 

@@ -53,9 +53,12 @@ gboolean
 fdnix_search_options_from_config (FdnixConfig *config, FdnixEmbedder *embedder,
                                   FdnixSearchOptions *out_options, GError **error)
 {
-  /* ranges: checked when the values were set (the settings table) */
-  const gchar *fusion = fdnix_config_get_string (config, "search.fusion");
+  const gchar *fusion;
 
+  if (!fdnix_config_require (config, fdnix_search_settings, G_STRFUNC, error))
+    return FALSE;
+  /* ranges: checked when the values were set (the settings table) */
+  fusion = fdnix_config_get_string (config, "search.fusion");
   out_options->filter.license = fdnix_config_get_string (config, "search.license");
   out_options->filter.platform = fdnix_config_get_string (config, "search.platform");
   out_options->filter.set = fdnix_config_get_string (config, "search.set");

@@ -143,11 +143,12 @@ fdnix_dynamodb_store_new_for_client (FdnixAwsClient *client, const gchar *table,
 {
   g_autoptr(FdnixDynamodbStore) self = g_object_new (FDNIX_TYPE_DYNAMODB_STORE, NULL);
   g_autoptr(JsonObject) description = NULL;
+  g_autoptr(FdnixConfig) defaults = fdnix_config_new_defaults (fdnix_dynamodb_store_settings);
 
   self->client = client;
   self->table = g_strdup (table);
   self->concurrency = MAX (concurrency, 1);
-  self->adaptive = TRUE;
+  self->adaptive = fdnix_config_get_bool (defaults, "dynamodb.adaptive");
   self->segments = MAX (segments, 1);
   self->description = g_strdup_printf ("DynamoDB table %s (%s)", table,
                                        fdnix_aws_client_get_endpoint (client));
@@ -171,16 +172,20 @@ fdnix_dynamodb_store_new_for_client (FdnixAwsClient *client, const gchar *table,
 
 /**
  * fdnix_dynamodb_store_is_configured:
- * @config: a configuration
+ * @config: a configuration with fdnix_dynamodb_store_settings registered
+ * @out_configured: (out): whether dynamodb.table (DYNAMODB_TABLE) is set
+ * @error: return location for an error
  *
- * Returns: whether fdnix_dynamodb_store_settings are registered and
- *   dynamodb.table (DYNAMODB_TABLE) is set.
+ * Returns: FALSE when the program did not register the DynamoDB settings
+ *   (a bug: DYNAMODB_TABLE would be ignored and the SQLite file used).
  */
 gboolean
-fdnix_dynamodb_store_is_configured (FdnixConfig *config)
+fdnix_dynamodb_store_is_configured (FdnixConfig *config, gboolean *out_configured, GError **error)
 {
-  return fdnix_config_lookup_setting (config, "dynamodb.table") != NULL &&
-         fdnix_config_is_set (config, "dynamodb.table");
+  if (!fdnix_config_require (config, fdnix_dynamodb_store_settings, G_STRFUNC, error))
+    return FALSE;
+  *out_configured = fdnix_config_is_set (config, "dynamodb.table");
+  return TRUE;
 }
 
 /**
@@ -200,6 +205,8 @@ fdnix_dynamodb_store_new (FdnixConfig *config, FdnixStoreAccess access, GError *
   FdnixDynamodbStore *store;
 
   /* ranges: checked when the values were set (the settings table) */
+  if (!fdnix_config_require (config, fdnix_dynamodb_store_settings, G_STRFUNC, error))
+    return NULL;
   client = fdnix_aws_client_new (config, &fdnix_aws_service_dynamodb, error);
   if (client == NULL)
     return NULL;

@@ -28,7 +28,9 @@ extern const FdnixSetting fdnix_dynamodb_store_settings[];
 #define FDNIX_TYPE_DYNAMODB_STORE (fdnix_dynamodb_store_get_type ())
 G_DECLARE_FINAL_TYPE (FdnixDynamodbStore, fdnix_dynamodb_store, FDNIX, DYNAMODB_STORE, GObject)
 
-gboolean            fdnix_dynamodb_store_is_configured (FdnixConfig    *config);
+gboolean            fdnix_dynamodb_store_is_configured (FdnixConfig    *config,
+                                                        gboolean       *out_configured,
+                                                        GError        **error);
 FdnixDynamodbStore *fdnix_dynamodb_store_new           (FdnixConfig    *config,
                                                         FdnixStoreAccess access,
                                                         GError        **error);

@@ -84,9 +84,13 @@ FdnixStore *
 fdnix_store_new_from_config (FdnixConfig *config, FdnixStoreAccess access, GError **error)
 {
   g_autofree gchar *path = NULL;
+  gboolean dynamodb = FALSE;
 
+  if (!fdnix_config_require (config, fdnix_store_settings, G_STRFUNC, error) ||
+      !fdnix_dynamodb_store_is_configured (config, &dynamodb, error))
+    return NULL;
   /* dynamodb.table (DYNAMODB_TABLE) selects DynamoDB, as in the original */
-  if (fdnix_dynamodb_store_is_configured (config))
+  if (dynamodb)
     return FDNIX_STORE (fdnix_dynamodb_store_new (config, access, error));
   if (!check_not_a_lost_default (config, error))
     return NULL;

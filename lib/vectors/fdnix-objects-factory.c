@@ -36,6 +36,8 @@ fdnix_objects_new_from_config (FdnixConfig *config, GError **error)
 {
   g_autofree gchar *dir = NULL;
 
+  if (!fdnix_config_require (config, fdnix_objects_settings, G_STRFUNC, error))
+    return NULL;
   if (fdnix_config_is_set (config, "s3.bucket"))
     return fdnix_objects_s3_new (config, fdnix_config_get_string (config, "s3.bucket"),
                                  fdnix_config_get_string (config, "s3.prefix"),

@@ -8,6 +8,7 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-json.h"
+#include "core/fdnix-json-lex.h"
 #include "core/fdnix-json-untrusted.h"
 #include "core/fdnix-record.h"
 #include "core/fdnix-gzip.h"
@@ -318,6 +319,10 @@ count_member (JsonObject *object, const gchar *name, gint64 max, gint64 absent, 
   return TRUE;
 }
 
+/* A string member, or NULL when it is absent, null or of another type.
+ * Not json_object_get_string_member_with_default(): on an array or object
+ * member it logs a critical (fatal under G_DEBUG=fatal-criticals), and
+ * whoever can write to the bucket chooses what this member holds. */
 static gchar *
 string_member (JsonObject *object, const gchar *name)
 {
@@ -333,22 +338,16 @@ string_member (JsonObject *object, const gchar *name)
 static gsize
 count_values (const gchar *text, gsize length)
 {
+  const guchar *p = (const guchar *) text;
+  const guchar *end = length > 0 ? p + length : p;
   gsize values = 1;
-  gboolean in_string = FALSE;
 
-  for (gsize i = 0; i < length; i++)
+  while (p < end)
     {
-      gchar c = text[i];
+      guchar c = *p++;
 
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
+      if (c == '"')
+        p = fdnix_json_lex_skip_string (p, end);
       else if (c == ',' || c == '[' || c == '{')
         values++;
     }
@@ -453,6 +452,7 @@ fdnix_vector_index_parse (GBytes *stored, GError **error)
   const gchar *json;
   gsize length;
   JsonObject *metadata = NULL;
+  JsonNode *metadata_node;
   JsonNode *files_node;
   JsonArray *files;
   gint64 value;
@@ -488,9 +488,10 @@ fdnix_vector_index_parse (GBytes *stored, GError **error)
   if (!count_member (object, "vector_dimension", FDNIX_VECTOR_MAX_DIMENSION, 0, &value, error))
     return NULL;
   index->dimension = (guint) value;
-  if (json_object_has_member (object, "metadata") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "metadata")))
-    metadata = json_object_get_object_member (object, "metadata");
+  /* metadata that is not an object is ignored, like absent metadata */
+  metadata_node = json_object_get_member (object, "metadata");
+  if (metadata_node != NULL && JSON_NODE_HOLDS_OBJECT (metadata_node))
+    metadata = json_node_get_object (metadata_node);
   index->model = string_member (metadata, "model");
   index->embedder = string_member (metadata, "embedder");
   index->run_id = string_member (metadata, "run_id");
