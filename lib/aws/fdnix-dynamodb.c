@@ -579,13 +579,6 @@ fdnix_dynamodb_describe_table (FdnixAwsClient *client, const gchar *table, JsonO
   return TRUE;
 }
 
-static gboolean
-wait_tick (FdnixAwsClient *client, guint ms, GError **error)
-{
-  g_usleep (ms * 1000);
-  return fdnix_cancel_check (error);
-}
-
 /**
  * fdnix_dynamodb_create_table:
  * @client: a DynamoDB client
@@ -657,7 +650,7 @@ fdnix_dynamodb_create_table (FdnixAwsClient *client, const gchar *table, const g
                        *status != '\0' ? status : "unknown");
           return FALSE;
         }
-      if (!wait_tick (client, 250, error))
+      if (!fdnix_cancel_sleep (250, error))
         return FALSE;
     }
 }

@@ -139,9 +139,8 @@ fdnix_http_header_new (const gchar *name, const gchar *value)
 FdnixHttpRequest *
 fdnix_http_request_new (const gchar *method, const gchar *url)
 {
-  FdnixHttpRequest *request = g_new0 (FdnixHttpRequest, 1);
+  FdnixHttpRequest *request = g_atomic_rc_box_new0 (FdnixHttpRequest);
 
-  request->ref_count = 1;
   request->method = g_strdup (method);
   request->url = g_strdup (url);
   request->headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
@@ -157,8 +156,16 @@ fdnix_http_request_new (const gchar *method, const gchar *url)
 FdnixHttpRequest *
 fdnix_http_request_ref (FdnixHttpRequest *request)
 {
-  g_atomic_int_inc (&request->ref_count);
-  return request;
+  return g_atomic_rc_box_acquire (request);
+}
+
+static void
+request_clear (FdnixHttpRequest *request)
+{
+  g_free (request->method);
+  g_free (request->url);
+  g_ptr_array_unref (request->headers);
+  g_clear_pointer (&request->body, g_bytes_unref);
 }
 
 /**
@@ -168,13 +175,8 @@ fdnix_http_request_ref (FdnixHttpRequest *request)
 void
 fdnix_http_request_unref (FdnixHttpRequest *request)
 {
-  if (request == NULL || !g_atomic_int_dec_and_test (&request->ref_count))
-    return;
-  g_free (request->method);
-  g_free (request->url);
-  g_ptr_array_unref (request->headers);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  g_free (request);
+  if (request != NULL)
+    g_atomic_rc_box_release_full (request, (GDestroyNotify) request_clear);
 }
 
 /**

@@ -141,6 +141,19 @@ fdnix_http_client_free (FdnixHttpClient *self)
   g_free (self);
 }
 
+/**
+ * fdnix_http_client_get_options:
+ * @self: a client
+ *
+ * Returns: (transfer none): the settings it was made with, to make
+ *   another like it
+ */
+const FdnixHttpOptions *
+fdnix_http_client_get_options (FdnixHttpClient *self)
+{
+  return &self->options;
+}
+
 static size_t
 on_header (char *data, size_t size, size_t nitems, void *user_data)
 {
