@@ -480,6 +480,7 @@ complete_from_curl (FdnixHttpClient *self, CURL *easy, CURLcode result)
   Transfer *t = NULL;
   long status = 0, connects = 0;
   double seconds = 0;
+  curl_off_t retry_after = 0;
 
   curl_easy_getinfo (easy, CURLINFO_PRIVATE, (char **) &t);
   curl_multi_remove_handle (self->multi, easy);
@@ -487,9 +488,13 @@ complete_from_curl (FdnixHttpClient *self, CURL *easy, CURLcode result)
   curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (easy, CURLINFO_NUM_CONNECTS, &connects);
   curl_easy_getinfo (easy, CURLINFO_TOTAL_TIME, &seconds);
+  /* delay-seconds or an HTTP-date, turned into seconds from now */
+  if (curl_easy_getinfo (easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK)
+    retry_after = 0;
   self->connections += connects;
   t->response->status = status;
   t->response->seconds = seconds;
+  t->response->retry_after = MAX (0, (gint64) retry_after);
   if (status > 0)
     self->answered = TRUE;
   if (result == CURLE_WRITE_ERROR && t->truncated && t->error == NULL)

@@ -73,6 +73,8 @@ typedef struct {
   GBytes    *body;          /* collected body; empty when streamed */
   guint64    body_length;   /* bytes received, streamed or not */
   gdouble    seconds;       /* transfer time */
+  gint64     retry_after;   /* seconds Retry-After asked for (either form, as
+                             * curl reads it); 0: none */
 } FdnixHttpResponse;
 
 typedef struct {
