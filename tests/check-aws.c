@@ -377,7 +377,8 @@ static const gchar *const item_texts[] = {
   "{}",
 };
 
-/* The one-pass converter writes what the tree-based one writes. */
+/* An item written from a parsed object is the one written from its text
+ * (spaces, escapes and nesting included). */
 START_TEST (test_item_from_text)
 {
   g_autoptr(JsonNode) in = json_from_string (item_texts[_i], NULL);
