@@ -618,8 +618,15 @@ fdnix_http_client_run (FdnixHttpClient *self, const gboolean *stop, GError **err
           complete_from_curl (self, msg->easy_handle, msg->data.result);
       if (self->finished.length > 0 || self->transfers->len == 0)
         {
+          /* only timers are left (back-off): a stop signal ends the wait,
+           * unless it has been seen already (the wait would not wait) */
           if (self->transfers->len == 0 && self->finished.length == 0 && timer_wait > 0)
-            g_usleep (MIN (timer_wait, POLL_CAP_MS * 1000));
+            {
+              if (self->cancelled)
+                g_usleep (MIN (timer_wait, POLL_CAP_MS * 1000));
+              else
+                fdnix_cancel_sleep ((guint) MIN ((timer_wait + 999) / 1000, POLL_CAP_MS), NULL);
+            }
           continue;
         }
 
