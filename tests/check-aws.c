@@ -244,6 +244,98 @@ START_TEST (test_client_s3_and_no_credentials)
 }
 END_TEST
 
+/* DescribeTable is refused with a long retry hint (its retry waits on a
+ * timer); Scan is answered late (its transfer is running). */
+static void
+slow_handler (const FdnixTestRequest *request, FdnixTestReply *reply, gpointer user_data)
+{
+  const gchar *target = g_hash_table_lookup (request->headers, "x-amz-target");
+
+  if (g_strcmp0 (target, "DynamoDB_20120810.DescribeTable") == 0)
+    {
+      reply->status = 503;
+      reply->headers = "x-amz-retry-after: 5000\r\n";
+      reply->body = "";
+    }
+  else
+    {
+      reply->status = 200;
+      reply->body = "{}";
+      reply->delay_ms = 1500;
+    }
+}
+
+static void
+count_done (FdnixAwsClient *client, FdnixAwsResponse *response, const GError *error, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  fdnix_aws_response_free (response);
+}
+
+static void
+set_flag (FdnixHttpClient *http, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+note_freed (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A client freed with calls in flight (one waiting to retry, one whose
+ * transfer runs) drops them: their callbacks are not called and what they
+ * hold is freed (the request body they share is, here; the sanitizer build
+ * checks the rest).  A client made like another shares its endpoint and
+ * policy, not its connections. */
+START_TEST (test_client_free_in_flight)
+{
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  FdnixAwsClient *client = client_for (server, &fdnix_aws_service_dynamodb, NULL);
+  FdnixAwsClient *twin = fdnix_aws_client_new_like (client);
+  gboolean body_freed = FALSE;
+  GBytes *body = g_bytes_new_with_free_func ("{}", 2, note_freed, &body_freed);
+  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
+  FdnixAwsRequest request = { 0 };
+  gboolean stop = FALSE;
+  guint done = 0;
+  gint64 start;
+
+  fdnix_test_httpd_set_handler (server, slow_handler, NULL);
+  ck_assert_str_eq (fdnix_aws_client_get_endpoint (twin), fdnix_aws_client_get_endpoint (client));
+  ck_assert_str_eq (fdnix_aws_client_get_region (twin), "eu-west-1");
+  ck_assert (fdnix_aws_client_get_retry (twin) == fdnix_aws_client_get_retry (client));
+  ck_assert (fdnix_aws_client_get_http (twin) != fdnix_aws_client_get_http (client));
+  g_ptr_array_add (headers, fdnix_http_header_new ("X-Amz-Target", "DynamoDB_20120810.DescribeTable"));
+  request.operation = "DescribeTable";
+  request.headers = headers;
+  request.body = body;
+  fdnix_aws_client_submit (client, &request, count_done, &done);
+  fdnix_aws_client_submit (twin, &request, count_done, &done);
+  g_ptr_array_set_size (headers, 0);
+  g_ptr_array_add (headers, fdnix_http_header_new ("X-Amz-Target", "DynamoDB_20120810.Scan"));
+  request.operation = "Scan";
+  fdnix_aws_client_submit (client, &request, count_done, &done);
+  fdnix_aws_client_submit (client, &request, count_done, &done);
+  g_bytes_unref (body);  /* the calls hold it now */
+  ck_assert_uint_eq (fdnix_aws_client_get_in_flight (client), 3);
+  /* long enough for the 503 to arrive and its retry to be scheduled */
+  fdnix_http_client_add_timer (fdnix_aws_client_get_http (client), 400, set_flag, &stop);
+  ck_assert (fdnix_aws_client_run (client, &stop, NULL));
+  ck_assert_uint_eq (done, 0);
+  ck_assert_uint_eq (fdnix_aws_client_get_in_flight (client), 3);
+  ck_assert_uint_ge (fdnix_test_httpd_get_n_requests (server), 2);
+  start = g_get_monotonic_time ();
+  fdnix_aws_client_free (client);
+  ck_assert (!body_freed);  /* the twin's call still holds it */
+  fdnix_aws_client_free (twin);
+  ck_assert_int_lt (g_get_monotonic_time () - start, G_USEC_PER_SEC);
+  ck_assert_uint_eq (done, 0);
+  ck_assert (body_freed);
+}
+END_TEST
+
 /* An endpoint that never answered is given up on after a few attempts
  * (a wrong URL should not wait out fifteen back-offs). */
 START_TEST (test_client_unreachable)
@@ -296,7 +388,8 @@ static const gchar *const item_texts[] = {
   "{}",
 };
 
-/* The one-pass converter writes what the tree-based one writes. */
+/* An item written from a parsed object is the one written from its text
+ * (spaces, escapes and nesting included). */
 START_TEST (test_item_from_text)
 {
   g_autoptr(JsonNode) in = json_from_string (item_texts[_i], NULL);
@@ -602,6 +695,7 @@ aws_suite (void)
   tcase_add_test (tc, test_client_clock_skew);
   tcase_add_test (tc, test_client_s3_and_no_credentials);
   tcase_add_test (tc, test_client_unreachable);
+  tcase_add_test (tc, test_client_free_in_flight);
   tcase_add_test (tc, test_attribute_values);
   tcase_add_loop_test (tc, test_item_from_text, 0, G_N_ELEMENTS (item_texts));
   tcase_add_loop_test (tc, test_item_from_bad_text, 0, G_N_ELEMENTS (bad_texts));

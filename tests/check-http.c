@@ -443,26 +443,60 @@ START_TEST (test_http_timers)
 }
 END_TEST
 
-/* Retry-After in both of its forms. */
+/* Retry-After in both of its forms, as the server sends it. */
 START_TEST (test_http_retry_after)
 {
-  FdnixHttpResponse response = { 0 };
+  g_autoptr(FdnixTestHttpd) server = fdnix_test_httpd_new ();
+  g_autoptr(FdnixHttpClient) client = fdnix_http_client_new (NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 30);
   g_autofree gchar *date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
-  gint64 ms;
+  g_autofree gchar *date_header = g_strdup_printf ("Retry-After: %s\r\n", date);
+  const struct {
+    const gchar *header;
+    gint64       min_ms, max_ms;
+  } cases[] = {
+    { NULL, -1, -1 },
+    { "Retry-After: 2\r\n", 2000, 2000 },
+    { date_header, 27000, 31000 },
+    { "Retry-After: soon\r\n", -1, -1 },
+  };
 
-  response.headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
-  ck_assert_int_eq (fdnix_http_response_get_retry_after_ms (&response), -1);
-  g_ptr_array_add (response.headers, fdnix_http_header_new ("retry-after", "2"));
-  ck_assert_int_eq (fdnix_http_response_get_retry_after_ms (&response), 2000);
-  g_ptr_array_add (response.headers, fdnix_http_header_new ("retry-after", date));
-  ms = fdnix_http_response_get_retry_after_ms (&response);
-  ck_assert_int_gt (ms, 27000);
-  ck_assert_int_le (ms, 30000);
-  g_ptr_array_add (response.headers, fdnix_http_header_new ("retry-after", "soon"));
-  ck_assert_int_eq (fdnix_http_response_get_retry_after_ms (&response), -1);
-  g_ptr_array_unref (response.headers);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      FdnixTestReply reply = { 503, cases[i].header, "busy", 0, FALSE, 0 };
+      g_autoptr(FdnixHttpRequest) request = request_for (server, "GET", "/busy");
+      g_autoptr(FdnixHttpResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 ms;
+
+      fdnix_test_httpd_push (server, &reply);
+      ck_assert_msg (fdnix_http_client_send (client, request, &response, &error), "%s",
+                     error != NULL ? error->message : "");
+      ck_assert_uint_eq (response->status, 503);
+      ms = fdnix_http_response_get_retry_after_ms (response);
+      ck_assert_msg (ms >= cases[i].min_ms && ms <= cases[i].max_ms, "case %u: %" G_GINT64_FORMAT " ms",
+                     i, ms);
+    }
+}
+END_TEST
+
+/* HTTP dates in the three forms HTTP allows; anything else is refused. */
+START_TEST (test_http_parse_date)
+{
+  static const gchar *const dates[] = { "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
+                                        "Sun Nov  6 08:49:37 1994" };
+  gint64 when = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      when = 0;
+      ck_assert_msg (fdnix_http_parse_date (dates[i], &when), "%s", dates[i]);
+      ck_assert_int_eq (when, 784111777);
+    }
+  ck_assert (!fdnix_http_parse_date ("soon", &when));
+  ck_assert (!fdnix_http_parse_date ("", &when));
+  ck_assert (!fdnix_http_parse_date (NULL, &when));
 }
 END_TEST
 
@@ -486,6 +520,7 @@ http_suite (void)
   tcase_add_loop_test (tc, test_http_server_message, 0, G_N_ELEMENTS (message_cases));
   tcase_add_test (tc, test_http_timers);
   tcase_add_test (tc, test_http_retry_after);
+  tcase_add_test (tc, test_http_parse_date);
   suite_add_tcase (s, tc);
   return s;
 }

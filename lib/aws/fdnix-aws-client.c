@@ -19,12 +19,11 @@ struct _FdnixAwsClient {
   gchar                       *origin;      /* scheme://host[:port] */
   gchar                       *base_path;   /* path of the endpoint URL, "" usually */
   FdnixAwsCredentialsProvider *credentials;
-  FdnixHttpClient             *http;
-  gboolean                     own_http;
+  FdnixHttpClient             *http;        /* owned */
   FdnixRetryPolicy            *retry;
   gint64                       clock_offset; /* seconds to add to our clock */
   gboolean                     answered;     /* the endpoint has sent a response */
-  guint                        in_flight;
+  GPtrArray                   *calls;        /* Call*: submitted, not finished (owned) */
   gchar                       *requests_counter;
 };
 
@@ -165,14 +164,18 @@ fdnix_aws_credentials_provider_get_default (FdnixConfig *config)
  * @region: the region to sign for
  * @endpoint: base URL ("https://dynamodb.us-east-1.amazonaws.com")
  * @credentials: the provider (referenced)
- * @http: (nullable): a client to share (not owned); NULL to create one
+ * @http_options: (nullable): settings of the client's own HTTP client
+ *   (copied); NULL for the defaults
  * @retry: (nullable): a policy to share (referenced); NULL for defaults
+ *
+ * The one place a client is put together; programs use
+ * fdnix_aws_client_new_for_service(), tests this with local endpoints.
  *
  * Returns: (transfer full): a client
  */
 FdnixAwsClient *
 fdnix_aws_client_new_full (const FdnixAwsService *service, const gchar *region, const gchar *endpoint,
-                           FdnixAwsCredentialsProvider *credentials, FdnixHttpClient *http,
+                           FdnixAwsCredentialsProvider *credentials, const FdnixHttpOptions *http_options,
                            FdnixRetryPolicy *retry)
 {
   FdnixAwsClient *self = g_new0 (FdnixAwsClient, 1);
@@ -197,13 +200,8 @@ fdnix_aws_client_new_full (const FdnixAwsService *service, const gchar *region, 
   while (g_str_has_suffix (self->base_path, "/"))
     self->base_path[strlen (self->base_path) - 1] = '\0';
   self->credentials = fdnix_aws_credentials_provider_ref (credentials);
-  if (http != NULL)
-    self->http = http;
-  else
-    {
-      self->http = fdnix_http_client_new (NULL);
-      self->own_http = TRUE;
-    }
+  self->http = fdnix_http_client_new (http_options);
+  self->calls = g_ptr_array_new_with_free_func ((GDestroyNotify) call_free);
   self->retry = retry != NULL ? fdnix_retry_policy_ref (retry)
                               : fdnix_retry_policy_new (NULL, service->counter);
   self->requests_counter = g_strdup_printf ("requests.%s", service->counter);
@@ -211,10 +209,13 @@ fdnix_aws_client_new_full (const FdnixAwsService *service, const gchar *region, 
 }
 
 /**
- * fdnix_aws_client_new:
+ * fdnix_aws_client_new_for_service:
  * @config: configuration with fdnix_aws_settings, fdnix_http_settings and
  *   fdnix_retry_settings registered (unregistered groups keep defaults)
  * @service: the service
+ * @endpoint: (nullable): base URL to use instead of the configured one
+ *   (S3's virtual-hosted bucket); NULL to resolve it from @config
+ * @retry: (nullable): a policy to use instead of [retry]'s (referenced)
  * @error: return location for a usage error (no region, bad endpoint)
  *
  * Resolves region and endpoint, and uses the process-wide credentials
@@ -223,47 +224,77 @@ fdnix_aws_client_new_full (const FdnixAwsService *service, const gchar *region, 
  * Returns: (transfer full) (nullable): a client
  */
 FdnixAwsClient *
-fdnix_aws_client_new (FdnixConfig *config, const FdnixAwsService *service, GError **error)
+fdnix_aws_client_new_for_service (FdnixConfig *config, const FdnixAwsService *service,
+                                  const gchar *endpoint, FdnixRetryPolicy *retry, GError **error)
 {
   g_autofree gchar *region = NULL;
-  g_autofree gchar *endpoint = NULL;
+  g_autofree gchar *resolved = NULL;
   g_autoptr(FdnixAwsCredentialsProvider) credentials = NULL;
-  g_autoptr(FdnixRetryPolicy) retry = NULL;
+  g_autoptr(FdnixRetryPolicy) policy = retry != NULL ? fdnix_retry_policy_ref (retry) : NULL;
   FdnixHttpOptions http_options;
-  FdnixRetryOptions retry_options;
   FdnixAwsClient *self;
 
   fdnix_http_options_init (&http_options);
-  fdnix_retry_options_init (&retry_options);
   if (!fdnix_aws_resolve_region (config, &region, error) ||
-      !fdnix_aws_resolve_endpoint (config, service, region, &endpoint, error) ||
-      !fdnix_http_options_load (&http_options, config, error) ||
-      !fdnix_retry_options_load (&retry_options, config, error))
+      (endpoint == NULL && !fdnix_aws_resolve_endpoint (config, service, region, &resolved, error)) ||
+      !fdnix_http_options_load (&http_options, config, error))
     {
       fdnix_http_options_clear (&http_options);
       return NULL;
     }
+  if (policy == NULL)
+    {
+      FdnixRetryOptions retry_options;
+
+      fdnix_retry_options_init (&retry_options);
+      if (!fdnix_retry_options_load (&retry_options, config, error))
+        {
+          fdnix_http_options_clear (&http_options);
+          return NULL;
+        }
+      policy = fdnix_retry_policy_new (&retry_options, service->counter);
+    }
+  if (endpoint == NULL)
+    endpoint = resolved;
   credentials = fdnix_aws_credentials_provider_get_default (config);
-  retry = fdnix_retry_policy_new (&retry_options, service->counter);
-  self = fdnix_aws_client_new_full (service, region, endpoint, credentials, NULL, retry);
-  fdnix_http_client_free (self->http);
-  self->http = fdnix_http_client_new (&http_options);
+  self = fdnix_aws_client_new_full (service, region, endpoint, credentials, &http_options, policy);
   fdnix_http_options_clear (&http_options);
-  g_info ("%s: %s (region %s)", service->display_name, endpoint, region);
+  g_info ("%s: %s (region %s)", service->display_name, self->endpoint, region);
   return self;
 }
 
 /**
+ * fdnix_aws_client_new_like:
+ * @model: a client
+ *
+ * A client for the same service, region and endpoint, with the same
+ * credentials, retry policy and HTTP settings, and connections of its own:
+ * one per thread, as a client is used by one thread at a time.  Safe to
+ * call while another thread uses @model.
+ *
+ * Returns: (transfer full): a new client
+ */
+FdnixAwsClient *
+fdnix_aws_client_new_like (FdnixAwsClient *model)
+{
+  return fdnix_aws_client_new_full (model->service, model->region, model->endpoint, model->credentials,
+                                    fdnix_http_client_get_options (model->http), model->retry);
+}
+
+/**
  * fdnix_aws_client_free:
- * @self: (transfer full) (nullable): a client; calls in flight are dropped
+ * @self: (transfer full) (nullable): a client; calls in flight are
+ *   dropped: their done callbacks are not called, and what they hold is
+ *   freed
  */
 void
 fdnix_aws_client_free (FdnixAwsClient *self)
 {
   if (self == NULL)
     return;
-  if (self->own_http)
-    fdnix_http_client_free (self->http);
+  /* first, so that no transfer or timer still points at a call */
+  fdnix_http_client_free (self->http);
+  g_ptr_array_unref (self->calls);
   fdnix_aws_credentials_provider_unref (self->credentials);
   fdnix_retry_policy_unref (self->retry);
   g_free (self->region);
@@ -345,15 +376,19 @@ fdnix_aws_client_get_service (FdnixAwsClient *self)
 guint
 fdnix_aws_client_get_in_flight (FdnixAwsClient *self)
 {
-  return self->in_flight;
+  return self->calls->len;
 }
 
+/* Ends a call: it leaves the client's list before @done runs, so that
+ * @done may submit more calls (or even free the client). */
 static void
 finish (Call *call, FdnixAwsResponse *response, GError *error)
 {
   FdnixAwsClient *client = call->client;
+  guint index = 0;
 
-  client->in_flight--;
+  if (g_ptr_array_find (client->calls, call, &index))
+    g_ptr_array_steal_index_fast (client->calls, index);
   if (response != NULL)
     response->attempts = call->retry.attempts + 1;
   call->done (client, response, error, call->user_data);
@@ -367,25 +402,26 @@ on_retry_timer (FdnixHttpClient *http, gpointer user_data)
   attempt (user_data);
 }
 
+/* DynamoDB sends the CRC32 of every body: a mismatch is damage in
+ * transit, retried like a dropped connection. */
 static gboolean
-crc32_matches (FdnixHttpResponse *response, gchar **out_detail)
+crc32_check (FdnixHttpResponse *response, GError **error)
 {
   const gchar *expected = fdnix_http_response_get_header (response, "x-amz-crc32");
   gsize length = 0;
   const guint8 *data = response->body != NULL ? g_bytes_get_data (response->body, &length) : NULL;
   uLong crc;
-  guint64 want;
 
   if (expected == NULL)
     return TRUE;
-  want = g_ascii_strtoull (expected, NULL, 10);
   crc = crc32 (0L, Z_NULL, 0);
   /* zlib takes uInt lengths; bodies here are far below 4 GiB */
   crc = crc32 (crc, data != NULL ? data : (const guint8 *) "", (uInt) length);
-  if ((guint64) crc == want)
+  if ((guint64) crc == g_ascii_strtoull (expected, NULL, 10))
     return TRUE;
-  *out_detail = g_strdup_printf ("x-amz-crc32 %s does not match the body's CRC32 %lu "
-                                 "(%" G_GSIZE_FORMAT " bytes): damaged in transit", expected, crc, length);
+  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NETWORK,
+               "x-amz-crc32 %s does not match the body's CRC32 %lu (%" G_GSIZE_FORMAT " bytes): "
+               "damaged in transit", expected, crc, length);
   return FALSE;
 }
 
@@ -395,114 +431,166 @@ accepts (Call *call, const gchar *code)
   return call->accept_errors != NULL && code != NULL && g_strv_contains ((const gchar *const *) call->accept_errors, code);
 }
 
+/* Hands @http_response to the caller: a 2xx, or an error it accepts
+ * (@code and @message taken). */
+static void
+deliver (Call *call, FdnixHttpResponse *http_response, gchar *code, gchar *message)
+{
+  FdnixAwsResponse *response = g_new0 (FdnixAwsResponse, 1);
+
+  fdnix_retry_state_succeeded (&call->retry);
+  response->status = http_response->status;
+  response->headers = g_steal_pointer (&http_response->headers);
+  response->body = g_steal_pointer (&http_response->body);
+  response->error_code = code;
+  response->error_message = message;
+  finish (call, response, NULL);
+}
+
+/* A transport error that ends the call at once: a stop signal, or an
+ * endpoint that never answered (a wrong URL rather than a glitch). */
+static gboolean
+transport_error_is_final (Call *call, GError **error)
+{
+  if (g_error_matches (*error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED))
+    {
+      g_prefix_error (error, "%s: ", call->what);
+      return TRUE;
+    }
+  if (!call->client->answered && call->retry.attempts + 1 >= FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS)
+    {
+      g_prefix_error (error, "%s: cannot reach %s (%u attempts; check the endpoint): ",
+                      call->what, call->client->endpoint, call->retry.attempts + 1);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Refused for clock skew: sign once more with the server's time (its
+ * Date header), and keep that offset for the client's later calls. */
+static gboolean
+resend_with_server_clock (Call *call, FdnixHttpResponse *http_response)
+{
+  FdnixAwsClient *client = call->client;
+  gint64 server_time;
+
+  if (call->skew_retried ||
+      !fdnix_http_parse_date (fdnix_http_response_get_header (http_response, "date"), &server_time))
+    return FALSE;
+  client->clock_offset = server_time - g_get_real_time () / G_USEC_PER_SEC;
+  g_warning ("%s: the local clock is %" G_GINT64_FORMAT " s %s the service's; "
+             "signing with the service's time", call->what, ABS (client->clock_offset),
+             client->clock_offset > 0 ? "behind" : "ahead of");
+  call->skew_retried = TRUE;
+  attempt (call);
+  return TRUE;
+}
+
+/* Refused for an expired token: look the credentials up again, once. */
+static gboolean
+resend_with_fresh_credentials (Call *call)
+{
+  if (call->token_retried)
+    return FALSE;
+  fdnix_aws_credentials_provider_invalidate (call->client->credentials);
+  call->token_retried = TRUE;
+  attempt (call);
+  return TRUE;
+}
+
+/* The service's hint: x-amz-retry-after (milliseconds), else Retry-After. */
+static gint64
+retry_hint_ms (FdnixHttpResponse *http_response)
+{
+  const gchar *amz_retry = fdnix_http_response_get_header (http_response, "x-amz-retry-after");
+
+  if (amz_retry != NULL)
+    return g_ascii_strtoll (amz_retry, NULL, 10);
+  return fdnix_http_response_get_retry_after_ms (http_response);
+}
+
+/* Looks at an HTTP response.  Returns FALSE when the call was delivered or
+ * sent again; TRUE with @error (and the service's hint) when the attempt
+ * failed and the retry policy decides what follows. */
+static gboolean
+check_response (Call *call, FdnixHttpResponse *http_response, GError **error, gint64 *out_hint_ms)
+{
+  g_autofree gchar *code = NULL;
+  g_autofree gchar *message = NULL;
+  gsize length = 0;
+  const gchar *body;
+
+  if (call->check_crc32 && !crc32_check (http_response, error))
+    return TRUE;
+  if (http_response->status >= 200 && http_response->status <= 299)
+    {
+      deliver (call, http_response, NULL, NULL);
+      return FALSE;
+    }
+  body = fdnix_http_response_get_text (http_response, &length);
+  fdnix_aws_error_parse (http_response->status,
+                         fdnix_http_response_get_header (http_response, "x-amzn-errortype"),
+                         body, length, &code, &message);
+  if (accepts (call, code))
+    {
+      deliver (call, http_response, g_steal_pointer (&code), g_steal_pointer (&message));
+      return FALSE;
+    }
+  if (fdnix_aws_error_is_clock_skew (code, message) && resend_with_server_clock (call, http_response))
+    return FALSE;
+  if (fdnix_aws_error_is_expired_token (code) && resend_with_fresh_credentials (call))
+    return FALSE;
+  g_set_error (error, FDNIX_ERROR, fdnix_aws_error_classify (http_response->status, code),
+               "%s%s%s (HTTP %u)", code, *message != '\0' ? ": " : "", message, http_response->status);
+  *out_hint_ms = retry_hint_ms (http_response);
+  return TRUE;
+}
+
+/* A failed attempt: wait and send again if the policy allows, else end
+ * the call with its final error. */
+static void
+retry_or_fail (Call *call, GError **error, gint64 hint_ms)
+{
+  guint delay_ms = 0;
+
+  if (fdnix_retry_state_next (&call->retry, error, hint_ms, &delay_ms))
+    {
+      fdnix_http_client_add_timer (call->client->http, delay_ms, on_retry_timer, call);
+      return;
+    }
+  if (call->retry.attempts == 1)
+    g_prefix_error (error, "%s: ", call->what);
+  finish (call, NULL, g_steal_pointer (error));
+}
+
 static void
 on_http_done (FdnixHttpClient *http, FdnixHttpRequest *request, FdnixHttpResponse *http_response,
               const GError *http_error, gpointer user_data)
 {
   Call *call = user_data;
-  FdnixAwsClient *client = call->client;
   g_autoptr(FdnixHttpResponse) owned = http_response;
   g_autoptr(GError) error = NULL;
-  g_autofree gchar *detail = NULL;
   gint64 hint_ms = -1;
-  guint delay_ms = 0;
 
-  if (http_response != NULL)
-    {
-      client->answered = TRUE;
-      g_debug ("%s: %s %s: HTTP %u in %.0f ms (attempt %u)", call->what, call->method, client->endpoint,
-               http_response->status, http_response->seconds * 1000, call->retry.attempts + 1);
-    }
   if (http_error != NULL)
     {
       error = g_error_copy (http_error);
-      if (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_CANCELLED))
+      if (transport_error_is_final (call, &error))
         {
-          g_prefix_error (&error, "%s: ", call->what);
           finish (call, NULL, g_steal_pointer (&error));
           return;
         }
-      if (!client->answered && call->retry.attempts + 1 >= FDNIX_RETRY_FIRST_CONTACT_ATTEMPTS)
-        {
-          g_prefix_error (&error, "%s: cannot reach %s (%u attempts; check the endpoint): ",
-                          call->what, client->endpoint, call->retry.attempts + 1);
-          finish (call, NULL, g_steal_pointer (&error));
-          return;
-        }
-    }
-  else if (call->check_crc32 && !crc32_matches (http_response, &detail))
-    error = g_error_new (FDNIX_ERROR, FDNIX_ERROR_NETWORK, "%s", detail);
-  else if (http_response->status >= 200 && http_response->status <= 299)
-    {
-      FdnixAwsResponse *response = g_new0 (FdnixAwsResponse, 1);
-      fdnix_retry_state_succeeded (&call->retry);
-      response->status = http_response->status;
-      response->headers = g_steal_pointer (&http_response->headers);
-      response->body = g_steal_pointer (&http_response->body);
-      finish (call, response, NULL);
-      return;
     }
   else
     {
-      g_autofree gchar *code = NULL;
-      g_autofree gchar *message = NULL;
-      gsize length = 0;
-      const gchar *body = fdnix_http_response_get_text (http_response, &length);
-      const gchar *amz_retry = fdnix_http_response_get_header (http_response, "x-amz-retry-after");
-
-      fdnix_aws_error_parse (http_response->status,
-                             fdnix_http_response_get_header (http_response, "x-amzn-errortype"),
-                             body, length, &code, &message);
-      if (accepts (call, code))
-        {
-          FdnixAwsResponse *response = g_new0 (FdnixAwsResponse, 1);
-          fdnix_retry_state_succeeded (&call->retry);
-          response->status = http_response->status;
-          response->headers = g_steal_pointer (&http_response->headers);
-          response->body = g_steal_pointer (&http_response->body);
-          response->error_code = g_steal_pointer (&code);
-          response->error_message = g_steal_pointer (&message);
-          finish (call, response, NULL);
-          return;
-        }
-      if (fdnix_aws_error_is_clock_skew (code, message) && !call->skew_retried)
-        {
-          gint64 server_time;
-          if (fdnix_http_parse_date (fdnix_http_response_get_header (http_response, "date"), &server_time))
-            {
-              client->clock_offset = server_time - g_get_real_time () / G_USEC_PER_SEC;
-              g_warning ("%s: the local clock is %" G_GINT64_FORMAT " s %s the service's; "
-                         "signing with the service's time", call->what, ABS (client->clock_offset),
-                         client->clock_offset > 0 ? "behind" : "ahead of");
-              call->skew_retried = TRUE;
-              attempt (call);
-              return;
-            }
-        }
-      if (fdnix_aws_error_is_expired_token (code) && !call->token_retried)
-        {
-          fdnix_aws_credentials_provider_invalidate (client->credentials);
-          call->token_retried = TRUE;
-          attempt (call);
-          return;
-        }
-      error = g_error_new (FDNIX_ERROR, fdnix_aws_error_classify (http_response->status, code),
-                           "%s%s%s (HTTP %u)", code, *message != '\0' ? ": " : "", message,
-                           http_response->status);
-      if (amz_retry != NULL)
-        hint_ms = g_ascii_strtoll (amz_retry, NULL, 10);
-      else
-        hint_ms = fdnix_http_response_get_retry_after_ms (http_response);
+      call->client->answered = TRUE;
+      g_debug ("%s: %s %s: HTTP %u in %.0f ms (attempt %u)", call->what, call->method,
+               call->client->endpoint, http_response->status, http_response->seconds * 1000,
+               call->retry.attempts + 1);
+      if (!check_response (call, http_response, &error, &hint_ms))
+        return;
     }
-
-  if (fdnix_retry_state_next (&call->retry, &error, hint_ms, &delay_ms))
-    {
-      fdnix_http_client_add_timer (client->http, delay_ms, on_retry_timer, call);
-      return;
-    }
-  if (call->retry.attempts == 1)
-    g_prefix_error (&error, "%s: ", call->what);
-  finish (call, NULL, g_steal_pointer (&error));
+  retry_or_fail (call, &error, hint_ms);
 }
 
 static void
@@ -607,7 +695,7 @@ fdnix_aws_client_submit (FdnixAwsClient *self, const FdnixAwsRequest *request,
   fdnix_retry_state_init (&call->retry, self->retry, call->what);
   if (!fdnix_aws_action_is_listed (call->action))
     g_warning ("%s: IAM action %s is missing from fdnix-aws-actions.h", call->what, call->action);
-  self->in_flight++;
+  g_ptr_array_add (self->calls, call);
   attempt (call);
 }
 

@@ -1,7 +1,9 @@
 /* fdnix-aws-client.h: signed AWS requests with retries.
  *
- * One FdnixAwsClient per service (DynamoDB, S3, Bedrock runtime): it owns
- * (or shares) an HTTP client, a credentials provider and a retry policy.
+ * One FdnixAwsClient per service (DynamoDB, S3, Bedrock runtime), built
+ * from the configuration by fdnix_aws_client_new_for_service(): it owns an
+ * HTTP client and shares the process's credentials provider and a retry
+ * policy.
  * Each request is signed afresh for every attempt (new time, refreshed
  * credentials), and an error response is parsed and classified
  * (fdnix-aws-error.h): throttling, 5xx, dropped connections, timeouts and
@@ -62,15 +64,18 @@ typedef void (*FdnixAwsDoneFunc) (FdnixAwsClient   *client,
                                   const GError     *error,
                                   gpointer          user_data);
 
-FdnixAwsClient   *fdnix_aws_client_new          (FdnixConfig                 *config,
+FdnixAwsClient   *fdnix_aws_client_new_for_service (FdnixConfig              *config,
                                                  const FdnixAwsService       *service,
+                                                 const gchar                 *endpoint,
+                                                 FdnixRetryPolicy            *retry,
                                                  GError                     **error);
 FdnixAwsClient   *fdnix_aws_client_new_full     (const FdnixAwsService       *service,
                                                  const gchar                 *region,
                                                  const gchar                 *endpoint,
                                                  FdnixAwsCredentialsProvider *credentials,
-                                                 FdnixHttpClient             *http,
+                                                 const FdnixHttpOptions      *http_options,
                                                  FdnixRetryPolicy            *retry);
+FdnixAwsClient   *fdnix_aws_client_new_like     (FdnixAwsClient              *model);
 void              fdnix_aws_client_free         (FdnixAwsClient              *self);
 void              fdnix_aws_client_submit       (FdnixAwsClient              *self,
                                                  const FdnixAwsRequest       *request,

@@ -28,8 +28,8 @@ typedef enum {
   N_SOURCES
 } Source;
 
+/* a g_atomic_rc_box */
 struct _FdnixAwsCredentialsProvider {
-  gint                 ref_count;
   GMutex               mutex;
   gchar               *profile;    /* (nullable) explicit profile */
   FdnixAwsCredentials *cached;
@@ -53,9 +53,8 @@ FdnixAwsCredentials *
 fdnix_aws_credentials_new (const gchar *access_key_id, const gchar *secret_access_key,
                            const gchar *session_token, gint64 expiration, const gchar *source)
 {
-  FdnixAwsCredentials *self = g_new0 (FdnixAwsCredentials, 1);
+  FdnixAwsCredentials *self = g_atomic_rc_box_new0 (FdnixAwsCredentials);
 
-  self->ref_count = 1;
   self->access_key_id = g_strdup (access_key_id);
   self->secret_access_key = g_strdup (secret_access_key);
   self->session_token = session_token != NULL && *session_token != '\0' ? g_strdup (session_token) : NULL;
@@ -76,8 +75,18 @@ fdnix_aws_credentials_new (const gchar *access_key_id, const gchar *secret_acces
 FdnixAwsCredentials *
 fdnix_aws_credentials_ref (FdnixAwsCredentials *self)
 {
-  g_atomic_int_inc (&self->ref_count);
-  return self;
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+credentials_clear (FdnixAwsCredentials *self)
+{
+  if (self->secret_access_key != NULL)
+    memset (self->secret_access_key, 0, strlen (self->secret_access_key));
+  g_free (self->access_key_id);
+  g_free (self->secret_access_key);
+  g_free (self->session_token);
+  g_free (self->source);
 }
 
 /**
@@ -87,15 +96,8 @@ fdnix_aws_credentials_ref (FdnixAwsCredentials *self)
 void
 fdnix_aws_credentials_unref (FdnixAwsCredentials *self)
 {
-  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
-    return;
-  if (self->secret_access_key != NULL)
-    memset (self->secret_access_key, 0, strlen (self->secret_access_key));
-  g_free (self->access_key_id);
-  g_free (self->secret_access_key);
-  g_free (self->session_token);
-  g_free (self->source);
-  g_free (self);
+  if (self != NULL)
+    g_atomic_rc_box_release_full (self, (GDestroyNotify) credentials_clear);
 }
 
 /**
@@ -126,9 +128,8 @@ fdnix_aws_parse_iso8601 (const gchar *text, gint64 *out_unix)
 FdnixAwsCredentialsProvider *
 fdnix_aws_credentials_provider_new_chain (const gchar *profile)
 {
-  FdnixAwsCredentialsProvider *self = g_new0 (FdnixAwsCredentialsProvider, 1);
+  FdnixAwsCredentialsProvider *self = g_atomic_rc_box_new0 (FdnixAwsCredentialsProvider);
 
-  self->ref_count = 1;
   g_mutex_init (&self->mutex);
   self->profile = g_strdup (profile);
   self->chosen = SOURCE_NONE;
@@ -160,8 +161,15 @@ fdnix_aws_credentials_provider_new_static (FdnixAwsCredentials *credentials)
 FdnixAwsCredentialsProvider *
 fdnix_aws_credentials_provider_ref (FdnixAwsCredentialsProvider *self)
 {
-  g_atomic_int_inc (&self->ref_count);
-  return self;
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+provider_clear (FdnixAwsCredentialsProvider *self)
+{
+  g_clear_pointer (&self->cached, fdnix_aws_credentials_unref);
+  g_mutex_clear (&self->mutex);
+  g_free (self->profile);
 }
 
 /**
@@ -171,12 +179,8 @@ fdnix_aws_credentials_provider_ref (FdnixAwsCredentialsProvider *self)
 void
 fdnix_aws_credentials_provider_unref (FdnixAwsCredentialsProvider *self)
 {
-  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
-    return;
-  g_clear_pointer (&self->cached, fdnix_aws_credentials_unref);
-  g_mutex_clear (&self->mutex);
-  g_free (self->profile);
-  g_free (self);
+  if (self != NULL)
+    g_atomic_rc_box_release_full (self, (GDestroyNotify) provider_clear);
 }
 
 static const gchar *

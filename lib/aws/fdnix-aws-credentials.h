@@ -30,9 +30,7 @@ typedef struct {
   gchar  *session_token;   /* (nullable) */
   gint64  expiration;      /* Unix seconds; 0: does not expire */
   gchar  *source;          /* where they came from, for messages */
-  /*< private >*/
-  gint    ref_count;
-} FdnixAwsCredentials;
+} FdnixAwsCredentials;  /* a g_atomic_rc_box: fdnix_aws_credentials_ref/unref */
 
 typedef struct _FdnixAwsCredentialsProvider FdnixAwsCredentialsProvider;
 

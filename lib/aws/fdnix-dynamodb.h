@@ -46,8 +46,6 @@ JsonNode *fdnix_dynamodb_parse_response (FdnixAwsResponse *response,
                                        GError            **error);
 
 /* --- attribute values */
-void      fdnix_dynamodb_append_value (GString            *out,
-                                       JsonNode           *node);
 void      fdnix_dynamodb_append_item  (GString            *out,
                                        JsonObject         *object);
 gboolean  fdnix_dynamodb_append_item_from_json (GString   *out,

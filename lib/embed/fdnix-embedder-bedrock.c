@@ -23,11 +23,7 @@ struct _FdnixEmbedderBedrock {
   gchar               *model;      /* the vector space: model_id, and the dimension if chosen */
   guint                dimension;
   gchar               *path;       /* /model/<id>/invoke */
-  gchar               *region;
-  gchar               *endpoint;
-  FdnixAwsCredentialsProvider *credentials;
-  FdnixHttpOptions     http_options;
-  FdnixRetryPolicy    *retry;      /* one attempt: the embed pool retries */
+  FdnixAwsClient      *model_client; /* sends nothing: each thread's client is made like it */
   FdnixClientStack    *clients;
 };
 
@@ -251,30 +247,12 @@ fdnix_bedrock_parse_response (FdnixBedrockFamily family, const gchar *body, gsiz
   return TRUE;
 }
 
-/* An AWS client and the HTTP client it sends through (it does not own it). */
-typedef struct {
-  FdnixHttpClient *http;
-  FdnixAwsClient  *aws;
-} Client;
-
-static void
-client_free (Client *client)
-{
-  fdnix_aws_client_free (client->aws);
-  fdnix_http_client_free (client->http);
-  g_free (client);
-}
-
 static gpointer
 new_client (gpointer user_data, GError **error)
 {
   FdnixEmbedderBedrock *self = user_data;
-  Client *client = g_new0 (Client, 1);
 
-  client->http = fdnix_http_client_new (&self->http_options);
-  client->aws = fdnix_aws_client_new_full (&fdnix_aws_service_bedrock_runtime, self->region,
-                                           self->endpoint, self->credentials, client->http, self->retry);
-  return client;
+  return fdnix_aws_client_new_like (self->model_client);
 }
 
 static gboolean
@@ -288,7 +266,7 @@ bedrock_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
   g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
   g_autoptr(FdnixAwsResponse) response = NULL;
   FdnixAwsRequest request = { 0 };
-  Client *client;
+  FdnixAwsClient *client;
   guint64 tokens = 0;
   gsize length = 0;
   const gchar *text;
@@ -307,7 +285,7 @@ bedrock_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
   client = fdnix_client_stack_take (self->clients, error);
   if (client == NULL)
     return FALSE;
-  ok = fdnix_aws_client_call (client->aws, &request, &response, error);
+  ok = fdnix_aws_client_call (client, &request, &response, error);
   fdnix_client_stack_give (self->clients, client);
   out_cost->requests = 1;
   if (!ok)
@@ -374,11 +352,7 @@ fdnix_embedder_bedrock_finalize (GObject *object)
   g_free (self->model_id);
   g_free (self->model);
   g_free (self->path);
-  g_free (self->region);
-  g_free (self->endpoint);
-  g_clear_pointer (&self->credentials, fdnix_aws_credentials_provider_unref);
-  fdnix_http_options_clear (&self->http_options);
-  g_clear_pointer (&self->retry, fdnix_retry_policy_unref);
+  fdnix_aws_client_free (self->model_client);
   G_OBJECT_CLASS (fdnix_embedder_bedrock_parent_class)->finalize (object);
 }
 
@@ -391,7 +365,6 @@ fdnix_embedder_bedrock_class_init (FdnixEmbedderBedrockClass *klass)
 static void
 fdnix_embedder_bedrock_init (FdnixEmbedderBedrock *self)
 {
-  fdnix_http_options_init (&self->http_options);
 }
 
 /**
@@ -410,6 +383,7 @@ fdnix_embedder_bedrock_new (FdnixConfig *config, GError **error)
   const gchar *model_id = fdnix_config_get_string (config, "bedrock.model-id");
   gint64 requested = fdnix_config_get_int (config, "embed.dimension");
   FdnixRetryOptions retry = { 0 };
+  g_autoptr(FdnixRetryPolicy) policy = NULL;
 
   if (model_id == NULL || *model_id == '\0')
     {
@@ -423,19 +397,18 @@ fdnix_embedder_bedrock_new (FdnixConfig *config, GError **error)
   self->model = requested > 0 && self->family == FDNIX_BEDROCK_TITAN && self->dimension != 1024
                 ? g_strdup_printf ("%s@%u", model_id, self->dimension) : g_strdup (model_id);
   self->path = g_strdup_printf ("/model/%s/invoke", model_id);
-  if (!fdnix_aws_resolve_region (config, &self->region, error) ||
-      !fdnix_aws_resolve_endpoint (config, &fdnix_aws_service_bedrock_runtime, self->region,
-                                   &self->endpoint, error) ||
-      !fdnix_http_options_load (&self->http_options, config, error))
-    return NULL;
-  self->credentials = fdnix_aws_credentials_provider_get_default (config);
   /* one attempt per call: the embed pool owns retries, so it sees every
    * throttle and can slow the whole run down */
   fdnix_retry_options_init (&retry);
   retry.max_attempts = 1;
-  self->retry = fdnix_retry_policy_new (&retry, fdnix_aws_service_bedrock_runtime.counter);
-  self->clients = fdnix_client_stack_new (new_client, (GDestroyNotify) client_free, self);
-  g_info ("Bedrock: %s at %s (region %s), %u dimensions", model_id, self->endpoint, self->region,
-          self->dimension);
+  policy = fdnix_retry_policy_new (&retry, fdnix_aws_service_bedrock_runtime.counter);
+  self->model_client = fdnix_aws_client_new_for_service (config, &fdnix_aws_service_bedrock_runtime,
+                                                         NULL, policy, error);
+  if (self->model_client == NULL)
+    return NULL;
+  self->clients = fdnix_client_stack_new (new_client, (GDestroyNotify) fdnix_aws_client_free, self);
+  g_info ("Bedrock: %s at %s (region %s), %u dimensions", model_id,
+          fdnix_aws_client_get_endpoint (self->model_client),
+          fdnix_aws_client_get_region (self->model_client), self->dimension);
   return FDNIX_EMBEDDER (g_steal_pointer (&self));
 }

@@ -1,9 +1,10 @@
 /* fdnix-http-request.c: requests, responses, options and status errors. */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curl/curl.h>
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-log.h"
@@ -148,9 +149,8 @@ fdnix_http_header_new (const gchar *name, const gchar *value)
 FdnixHttpRequest *
 fdnix_http_request_new (const gchar *method, const gchar *url)
 {
-  FdnixHttpRequest *request = g_new0 (FdnixHttpRequest, 1);
+  FdnixHttpRequest *request = g_atomic_rc_box_new0 (FdnixHttpRequest);
 
-  request->ref_count = 1;
   request->method = g_strdup (method);
   request->url = g_strdup (url);
   request->headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
@@ -166,8 +166,16 @@ fdnix_http_request_new (const gchar *method, const gchar *url)
 FdnixHttpRequest *
 fdnix_http_request_ref (FdnixHttpRequest *request)
 {
-  g_atomic_int_inc (&request->ref_count);
-  return request;
+  return g_atomic_rc_box_acquire (request);
+}
+
+static void
+request_clear (FdnixHttpRequest *request)
+{
+  g_free (request->method);
+  g_free (request->url);
+  g_ptr_array_unref (request->headers);
+  g_clear_pointer (&request->body, g_bytes_unref);
 }
 
 /**
@@ -177,13 +185,8 @@ fdnix_http_request_ref (FdnixHttpRequest *request)
 void
 fdnix_http_request_unref (FdnixHttpRequest *request)
 {
-  if (request == NULL || !g_atomic_int_dec_and_test (&request->ref_count))
-    return;
-  g_free (request->method);
-  g_free (request->url);
-  g_ptr_array_unref (request->headers);
-  g_clear_pointer (&request->body, g_bytes_unref);
-  g_free (request);
+  if (request != NULL)
+    g_atomic_rc_box_release_full (request, (GDestroyNotify) request_clear);
 }
 
 /**
@@ -380,56 +383,39 @@ fdnix_http_response_get_text (FdnixHttpResponse *response, gsize *out_length)
  * fdnix_http_response_get_retry_after_ms:
  * @response: a response
  *
- * Reads Retry-After, in delay-seconds or HTTP-date form.
+ * Reads Retry-After, in delay-seconds or HTTP-date form (libcurl parses
+ * it: CURLINFO_RETRY_AFTER).
  *
  * Returns: the delay the server asked for in milliseconds, or -1.
  */
 gint64
 fdnix_http_response_get_retry_after_ms (FdnixHttpResponse *response)
 {
-  const gchar *value = fdnix_http_response_get_header (response, "retry-after");
-  gchar *end = NULL;
-  gdouble seconds;
-  gint64 when;
-
-  if (value == NULL || *value == '\0')
-    return -1;
-  seconds = g_ascii_strtod (value, &end);
-  if (end != value && *end == '\0')
-    return seconds < 0 ? -1 : (gint64) (seconds * 1000);
-  if (fdnix_http_parse_date (value, &when))
-    return MAX (0, (when * G_USEC_PER_SEC - g_get_real_time ()) / 1000);
-  return -1;
+  return response->retry_after > 0 ? response->retry_after * 1000 : -1;
 }
 
 /**
  * fdnix_http_parse_date:
- * @text: an HTTP-date, "Wed, 21 Oct 2015 07:28:00 GMT"
+ * @text: (nullable): an HTTP-date, "Wed, 21 Oct 2015 07:28:00 GMT"
  * @out_unix: (out): Unix seconds
  *
- * Returns: FALSE when @text is not in that form.
+ * Reads the date with curl_getdate(), which takes the three forms HTTP
+ * allows (RFC 1123, RFC 850 and asctime).
+ *
+ * Returns: FALSE when @text is not a date.
  */
 gboolean
 fdnix_http_parse_date (const gchar *text, gint64 *out_unix)
 {
-  static const gchar *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-  gchar wday[4], mon[4], zone[4];
-  gint day, year, hour, min, sec;
+  time_t when;
 
-  if (text == NULL ||
-      sscanf (text, "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hour, &min, &sec, zone) != 8)
+  if (text == NULL || *text == '\0')
     return FALSE;
-  for (gint m = 0; m < 12; m++)
-    if (g_ascii_strcasecmp (mon, months[m]) == 0)
-      {
-        g_autoptr(GDateTime) when = g_date_time_new_utc (year, m + 1, day, hour, min, sec);
-        if (when == NULL)
-          return FALSE;
-        *out_unix = g_date_time_to_unix (when);
-        return TRUE;
-      }
-  return FALSE;
+  when = curl_getdate (text, NULL);
+  if (when == (time_t) -1)
+    return FALSE;
+  *out_unix = (gint64) when;
+  return TRUE;
 }
 
 /**

@@ -141,6 +141,19 @@ fdnix_http_client_free (FdnixHttpClient *self)
   g_free (self);
 }
 
+/**
+ * fdnix_http_client_get_options:
+ * @self: a client
+ *
+ * Returns: (transfer none): the settings it was made with, to make
+ *   another like it
+ */
+const FdnixHttpOptions *
+fdnix_http_client_get_options (FdnixHttpClient *self)
+{
+  return &self->options;
+}
+
 static size_t
 on_header (char *data, size_t size, size_t nitems, void *user_data)
 {
@@ -467,6 +480,7 @@ complete_from_curl (FdnixHttpClient *self, CURL *easy, CURLcode result)
   Transfer *t = NULL;
   long status = 0, connects = 0;
   double seconds = 0;
+  curl_off_t retry_after = 0;
 
   curl_easy_getinfo (easy, CURLINFO_PRIVATE, (char **) &t);
   curl_multi_remove_handle (self->multi, easy);
@@ -474,9 +488,13 @@ complete_from_curl (FdnixHttpClient *self, CURL *easy, CURLcode result)
   curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_getinfo (easy, CURLINFO_NUM_CONNECTS, &connects);
   curl_easy_getinfo (easy, CURLINFO_TOTAL_TIME, &seconds);
+  /* delay-seconds or an HTTP-date, turned into seconds from now */
+  if (curl_easy_getinfo (easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK)
+    retry_after = 0;
   self->connections += connects;
   t->response->status = status;
   t->response->seconds = seconds;
+  t->response->retry_after = MAX (0, (gint64) retry_after);
   if (status > 0)
     self->answered = TRUE;
   if (result == CURLE_WRITE_ERROR && t->truncated && t->error == NULL)
@@ -600,8 +618,15 @@ fdnix_http_client_run (FdnixHttpClient *self, const gboolean *stop, GError **err
           complete_from_curl (self, msg->easy_handle, msg->data.result);
       if (self->finished.length > 0 || self->transfers->len == 0)
         {
+          /* only timers are left (back-off): a stop signal ends the wait,
+           * unless it has been seen already (the wait would not wait) */
           if (self->transfers->len == 0 && self->finished.length == 0 && timer_wait > 0)
-            g_usleep (MIN (timer_wait, POLL_CAP_MS * 1000));
+            {
+              if (self->cancelled)
+                g_usleep (MIN (timer_wait, POLL_CAP_MS * 1000));
+              else
+                fdnix_cancel_sleep ((guint) MIN ((timer_wait + 999) / 1000, POLL_CAP_MS), NULL);
+            }
           continue;
         }
 

@@ -65,9 +65,7 @@ typedef struct {
   gdouble            connect_timeout; /* seconds; 0: client's */
   gsize              max_body;     /* bytes kept in memory; 0: client's */
   guint64            delivered;    /* body bytes given to write_func so far */
-  /*< private >*/
-  gint               ref_count;
-} FdnixHttpRequest;
+} FdnixHttpRequest;  /* a g_atomic_rc_box: fdnix_http_request_ref/unref */
 
 typedef struct {
   guint      status;
@@ -75,6 +73,8 @@ typedef struct {
   GBytes    *body;          /* collected body; empty when streamed */
   guint64    body_length;   /* bytes received, streamed or not */
   gdouble    seconds;       /* transfer time */
+  gint64     retry_after;   /* seconds Retry-After asked for (either form, as
+                             * curl reads it); 0: none */
 } FdnixHttpResponse;
 
 typedef struct {
@@ -155,6 +155,7 @@ gboolean           fdnix_http_status_set_error    (GError            **error,
 
 FdnixHttpClient   *fdnix_http_client_new          (const FdnixHttpOptions *options);
 void               fdnix_http_client_free         (FdnixHttpClient    *self);
+const FdnixHttpOptions *fdnix_http_client_get_options (FdnixHttpClient  *self);
 void               fdnix_http_client_submit       (FdnixHttpClient    *self,
                                                    FdnixHttpRequest   *request,
                                                    FdnixHttpDoneFunc   done,

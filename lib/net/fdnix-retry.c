@@ -38,8 +38,8 @@ const FdnixSetting fdnix_retry_settings[] = {
   FDNIX_SETTING_END
 };
 
+/* a g_atomic_rc_box */
 struct _FdnixRetryPolicy {
-  gint              ref_count;
   FdnixRetryOptions options;
   gchar            *counter;     /* "retries.<service>" */
   GMutex            mutex;
@@ -121,9 +121,8 @@ fdnix_retry_options_load (FdnixRetryOptions *options, FdnixConfig *config, GErro
 FdnixRetryPolicy *
 fdnix_retry_policy_new (const FdnixRetryOptions *options, const gchar *service)
 {
-  FdnixRetryPolicy *self = g_new0 (FdnixRetryPolicy, 1);
+  FdnixRetryPolicy *self = g_atomic_rc_box_new0 (FdnixRetryPolicy);
 
-  self->ref_count = 1;
   if (options != NULL)
     self->options = *options;
   else
@@ -147,8 +146,16 @@ fdnix_retry_policy_new (const FdnixRetryOptions *options, const gchar *service)
 FdnixRetryPolicy *
 fdnix_retry_policy_ref (FdnixRetryPolicy *self)
 {
-  g_atomic_int_inc (&self->ref_count);
-  return self;
+  return g_atomic_rc_box_acquire (self);
+}
+
+static void
+policy_clear (FdnixRetryPolicy *self)
+{
+  g_mutex_clear (&self->mutex);
+  if (self->rand != NULL)
+    g_rand_free (self->rand);
+  g_free (self->counter);
 }
 
 /**
@@ -158,13 +165,8 @@ fdnix_retry_policy_ref (FdnixRetryPolicy *self)
 void
 fdnix_retry_policy_unref (FdnixRetryPolicy *self)
 {
-  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
-    return;
-  g_mutex_clear (&self->mutex);
-  if (self->rand != NULL)
-    g_rand_free (self->rand);
-  g_free (self->counter);
-  g_free (self);
+  if (self != NULL)
+    g_atomic_rc_box_release_full (self, (GDestroyNotify) policy_clear);
 }
 
 /**

@@ -207,7 +207,7 @@ fdnix_dynamodb_store_new (FdnixConfig *config, FdnixStoreAccess access, GError *
   /* ranges: checked when the values were set (the settings table) */
   if (!fdnix_config_require (config, fdnix_dynamodb_store_settings, G_STRFUNC, error))
     return NULL;
-  client = fdnix_aws_client_new (config, &fdnix_aws_service_dynamodb, error);
+  client = fdnix_aws_client_new_for_service (config, &fdnix_aws_service_dynamodb, NULL, NULL, error);
   if (client == NULL)
     return NULL;
   store = fdnix_dynamodb_store_new_for_client (client, fdnix_config_get_string (config, "dynamodb.table"),

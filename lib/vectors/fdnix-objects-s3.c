@@ -13,7 +13,6 @@ struct _FdnixObjectsS3 {
   gchar           *prefix;        /* "" or ends in "/" */
   gboolean         path_style;
   gchar           *description;
-  FdnixHttpClient *http;
   FdnixAwsClient  *client;
 };
 
@@ -328,7 +327,6 @@ fdnix_objects_s3_finalize (GObject *object)
   FdnixObjectsS3 *self = FDNIX_OBJECTS_S3 (object);
 
   fdnix_aws_client_free (self->client);
-  fdnix_http_client_free (self->http);
   g_free (self->bucket);
   g_free (self->prefix);
   g_free (self->description);
@@ -364,11 +362,6 @@ fdnix_objects_s3_new (FdnixConfig *config, const gchar *bucket, const gchar *pre
   g_autofree gchar *region = NULL;
   g_autofree gchar *endpoint = NULL;
   g_autofree gchar *aws_endpoint = NULL;
-  g_autoptr(FdnixAwsCredentialsProvider) credentials = NULL;
-  g_autoptr(FdnixRetryPolicy) retry = NULL;
-  FdnixHttpOptions http_options;
-  FdnixRetryOptions retry_options;
-  gboolean ok;
 
   if (bucket == NULL || *bucket == '\0' || strchr (bucket, '/') != NULL)
     {
@@ -381,17 +374,9 @@ fdnix_objects_s3_new (FdnixConfig *config, const gchar *bucket, const gchar *pre
                  : g_str_has_suffix (prefix, "/") ? g_strdup (prefix) : g_strconcat (prefix, "/", NULL);
   while (self->prefix[0] == '/')
     memmove (self->prefix, self->prefix + 1, strlen (self->prefix));
-  fdnix_http_options_init (&http_options);
-  fdnix_retry_options_init (&retry_options);
-  ok = fdnix_aws_resolve_region (config, &region, error) &&
-       fdnix_aws_resolve_endpoint (config, &fdnix_aws_service_s3, region, &endpoint, error) &&
-       fdnix_http_options_load (&http_options, config, error) &&
-       fdnix_retry_options_load (&retry_options, config, error);
-  if (!ok)
-    {
-      fdnix_http_options_clear (&http_options);
-      return NULL;
-    }
+  if (!fdnix_aws_resolve_region (config, &region, error) ||
+      !fdnix_aws_resolve_endpoint (config, &fdnix_aws_service_s3, region, &endpoint, error))
+    return NULL;
   aws_endpoint = g_strdup_printf ("https://s3.%s.amazonaws.com", region);
   /* AWS itself: virtual-host style, unless the name breaks TLS (dots) */
   self->path_style = path_style || g_strcmp0 (endpoint, aws_endpoint) != 0 || strchr (bucket, '.') != NULL;
@@ -400,12 +385,9 @@ fdnix_objects_s3_new (FdnixConfig *config, const gchar *bucket, const gchar *pre
       g_free (endpoint);
       endpoint = g_strdup_printf ("https://%s.s3.%s.amazonaws.com", bucket, region);
     }
-  credentials = fdnix_aws_credentials_provider_get_default (config);
-  retry = fdnix_retry_policy_new (&retry_options, fdnix_aws_service_s3.counter);
-  self->http = fdnix_http_client_new (&http_options);
-  fdnix_http_options_clear (&http_options);
-  self->client = fdnix_aws_client_new_full (&fdnix_aws_service_s3, region, endpoint, credentials,
-                                            self->http, retry);
+  self->client = fdnix_aws_client_new_for_service (config, &fdnix_aws_service_s3, endpoint, NULL, error);
+  if (self->client == NULL)
+    return NULL;
   self->description = g_strdup_printf ("s3://%s/%s (%s)", bucket, self->prefix, endpoint);
   return FDNIX_OBJECTS (g_steal_pointer (&self));
 }
