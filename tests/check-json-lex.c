@@ -127,7 +127,8 @@ START_TEST (test_string_readers_agree)
   FdnixJsonCursor cursor;
   gboolean cursor_ok;
 
-  value = fdnix_json_parser_parse (parser, text, strlen (text), FDNIX_JSON_PARSE_DEFAULT, &parse_error);
+  value = fdnix_json_parser_parse (parser, text, strlen (text), FDNIX_JSON_PARSE_DEFAULT,
+                                   &parse_error);
   fdnix_json_cursor_init (&cursor, text, strlen (text));
   cursor_ok = fdnix_json_cursor_string (&cursor, &cursor_string, &cursor_error);
   if (c->reason == NULL)
@@ -144,7 +145,8 @@ START_TEST (test_string_readers_agree)
   else
     {
       g_autofree gchar *parse_message =
-        g_strdup_printf ("invalid JSON at byte %" G_GSIZE_FORMAT ": %s", c->position + 1, c->reason);
+        g_strdup_printf ("invalid JSON at byte %" G_GSIZE_FORMAT ": %s", c->position + 1,
+                         c->reason);
       g_autofree gchar *cursor_message =
         g_strdup_printf ("%s at byte %" G_GSIZE_FORMAT, c->reason, c->position + 1);
 

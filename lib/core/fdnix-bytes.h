@@ -96,7 +96,8 @@ fdnix_bytes_word_has_quote_or_backslash (guint64 v)
 FDNIX_BYTES_INLINE const guchar *
 fdnix_bytes_skip_to_quote_or_backslash (const guchar *p, const guchar *end)
 {
-  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_quote_or_backslash, fdnix_bytes_is_quote_or_backslash);
+  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_quote_or_backslash,
+                           fdnix_bytes_is_quote_or_backslash);
 }
 
 /* '"', '\\' or a control character: what a JSON string cannot hold as it is. */
@@ -115,7 +116,8 @@ fdnix_bytes_word_has_string_special (guint64 v)
 FDNIX_BYTES_INLINE const guchar *
 fdnix_bytes_skip_to_string_special (const guchar *p, const guchar *end)
 {
-  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_string_special, fdnix_bytes_is_string_special);
+  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_string_special,
+                           fdnix_bytes_is_string_special);
 }
 
 /* '"', '{', '}', '[' or ']'.  Brackets are found with one test per pair:
@@ -138,7 +140,8 @@ fdnix_bytes_word_has_structural (guint64 v)
 FDNIX_BYTES_INLINE const guchar *
 fdnix_bytes_skip_to_structural (const guchar *p, const guchar *end)
 {
-  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_structural, fdnix_bytes_is_structural);
+  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_structural,
+                           fdnix_bytes_is_structural);
 }
 
 /* '"', '\\', a control character or a non-ASCII byte: what a JSON string
@@ -179,7 +182,8 @@ fdnix_bytes_word_has_control_or_non_ascii (guint64 v)
 FDNIX_BYTES_INLINE const guchar *
 fdnix_bytes_skip_to_control_or_non_ascii (const guchar *p, const guchar *end)
 {
-  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_control_or_non_ascii, fdnix_bytes_is_control_or_non_ascii);
+  return fdnix_bytes_skip (p, end, fdnix_bytes_word_has_control_or_non_ascii,
+                           fdnix_bytes_is_control_or_non_ascii);
 }
 
 G_END_DECLS

@@ -218,8 +218,8 @@ open_container (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonType type, gu
  * it.  Returns TRUE after a ',' (another item follows); FALSE when the
  * container is done with, *@out_status saying how. */
 static inline gboolean
-next_item (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonValue ***tail, FdnixJsonValue *child,
-           ParseStatus status, guchar closer, ParseStatus *out_status)
+next_item (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonValue ***tail,
+           FdnixJsonValue *child, ParseStatus status, guchar closer, ParseStatus *out_status)
 {
   if (status == PARSE_FAIL)
     {
@@ -243,7 +243,8 @@ next_item (FdnixJsonParser *self, FdnixJsonValue *v, FdnixJsonValue ***tail, Fdn
   if (self->pos >= self->end)
     *out_status = fail (self, self->pos, "unexpected end of input");
   else if (*self->pos != closer)
-    *out_status = fail (self, self->pos, closer == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+    *out_status = fail (self, self->pos,
+                        closer == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
   else
     {
       self->pos++;
