@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-float.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-gzip.h"
 #include "core/fdnix-json-cursor.h"

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-float.h"
 #include "embed/fdnix-embedder.h"
-#include "vectors/fdnix-vector-file.h"
 
 G_DEFINE_INTERFACE (FdnixEmbedder, fdnix_embedder, G_TYPE_OBJECT)
 
