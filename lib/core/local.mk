@@ -7,6 +7,7 @@ libfdnix_la_SOURCES = \
 	lib/core/fdnix-cancel.c lib/core/fdnix-cancel.h \
 	lib/core/fdnix-config.c lib/core/fdnix-config.h \
 	lib/core/fdnix-embed-text.c \
+	lib/core/fdnix-embedder-info.h \
 	lib/core/fdnix-error.c lib/core/fdnix-error.h \
 	lib/core/fdnix-float.c lib/core/fdnix-float.h \
 	lib/core/fdnix-floor.c lib/core/fdnix-floor.h \

@@ -40,7 +40,7 @@ file_state_free (FileState *fs)
 typedef struct {
   FdnixStore       *store;
   FdnixObjects     *objects;
-  FdnixEmbedder    *embedder;
+  const FdnixEmbedderInfo *embedder;
   FdnixBatchSink   *sink;
   const gchar      *model;
   guint             dimension;
@@ -520,7 +520,7 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   index->created_at = fdnix_now_iso8601 ();
   index->dimension = step->dimension;
   index->model = g_strdup (step->model);
-  index->embedder = g_strdup (fdnix_embedder_get_service (step->embedder));
+  index->embedder = g_strdup (step->embedder->service);
   index->run_id = g_strdup (run_id);
   plan_superseded (step, index);
   fdnix_vector_index_finish (index);
@@ -640,7 +640,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  * fdnix_snapshot_update:
  * @store: the package table
  * @objects: where the vector files and the index are
- * @embedder: the current embedder (model and dimension)
+ * @embedder: the current embedder (service, model and dimension)
  * @sink: the run's sink (compacted entries go there; it knows the files
  *   this process wrote)
  * @run_id: recorded in the index
@@ -662,7 +662,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  * Returns: TRUE on success (converged or not).
  */
 gboolean
-fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
+fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, const FdnixEmbedderInfo *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
                        guint64 keep_superseded, const FdnixFloor *floor, FdnixSnapshotResult *out_result,
                        GError **error)
@@ -675,8 +675,8 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.objects = objects;
   step.embedder = embedder;
   step.sink = sink;
-  step.model = fdnix_embedder_get_model (embedder);
-  step.dimension = fdnix_embedder_get_dimension (embedder);
+  step.model = embedder->model;
+  step.dimension = embedder->dimension;
   step.vectors_per_file = MAX (1, vectors_per_file);
   step.floor = floor;
   step.keep_superseded = keep_superseded;
