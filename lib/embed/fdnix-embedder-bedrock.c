@@ -133,12 +133,14 @@ typedef struct {
   gfloat             *out;
 } Target;
 
-/* A list of vectors, at most as many as texts, into the target. */
+/* A list of vectors, at most as many as texts, into the target: it holds
+ * them all, so it replaces any read before. */
 static gboolean
 read_vectors (FdnixJsonCursor *c, FdnixEmbedResponse *r, GError **error)
 {
   Target *t = r->user_data;
 
+  r->count = 0;
   if (!fdnix_json_cursor_begin_array (c, error))
     return FALSE;
   while (fdnix_json_cursor_next_element (c, error))
@@ -173,7 +175,6 @@ read_typed (FdnixJsonCursor *c, gboolean list, FdnixEmbedResponse *r, GError **e
         }
       else if (list)
         {
-          r->count = 0;
           if (!read_vectors (c, r, error))
             return FALSE;
         }
@@ -194,12 +195,7 @@ read_member (FdnixJsonCursor *c, const gchar *member, FdnixEmbedResponse *r, GEr
   gchar next = fdnix_json_cursor_peek (c);
 
   if (t->family == FDNIX_BEDROCK_COHERE && g_strcmp0 (member, "embeddings") == 0)
-    {
-      if (next == '{')
-        return read_typed (c, TRUE, r, error);
-      r->count = 0;
-      return read_vectors (c, r, error);
-    }
+    return next == '{' ? read_typed (c, TRUE, r, error) : read_vectors (c, r, error);
   if (t->family == FDNIX_BEDROCK_COHERE && g_strcmp0 (member, "embeddings_by_type") == 0)
     return read_typed (c, TRUE, r, error);
   if (t->family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "embedding") == 0 && next == '[')
