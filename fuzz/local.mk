@@ -36,6 +36,7 @@ fuzz_fuzz_vectors_SOURCES = \
 	lib/core/fdnix-gzip.c \
 	lib/core/fdnix-json-cursor.c \
 	lib/core/fdnix-json-lex.c \
+	lib/core/fdnix-float.c \
 	lib/vectors/fdnix-vector-file.c \
 	lib/vectors/fdnix-vector-index.c \
 	$(NULL)

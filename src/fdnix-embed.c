@@ -5,7 +5,7 @@
 #include "core/fdnix-floor.h"
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
-#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "net/fdnix-retry.h"
 #include "vectors/fdnix-objects.h"
 #include "store/fdnix-store-factory.h"

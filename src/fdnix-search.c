@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "core/fdnix-program.h"
-#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "net/fdnix-retry.h"
 #include "search/fdnix-search-run.h"
 #include "search/fdnix-searcher.h"

@@ -16,7 +16,7 @@
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder-bedrock.h"
 #include "embed/fdnix-embedder-openai.h"
-#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "vectors/fdnix-objects.h"
 #include "ingest/fdnix-package-reader.h"
 #include "ingest/fdnix-source.h"

@@ -207,11 +207,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeEmbedder, g_object_unref)
 G_DEFINE_TYPE_WITH_CODE (FakeEmbedder, fake_embedder, G_TYPE_OBJECT,
                          G_IMPLEMENT_INTERFACE (FDNIX_TYPE_EMBEDDER, fake_iface_init))
 
-static const gchar *fake_model (FdnixEmbedder *e) { return "fake-model"; }
-static const gchar *fake_service (FdnixEmbedder *e) { return "fake"; }
-static guint fake_dimension (FdnixEmbedder *e) { return FAKE_DIM; }
-static guint fake_max_batch (FdnixEmbedder *e) { return 8; }
-static guint fake_max_chars (FdnixEmbedder *e) { return 100; }
+static FdnixEmbedderInfo fake_embedder_info = { "fake", (gchar *) "fake-model", FAKE_DIM, 8, 100 };
+static const FdnixEmbedderInfo *fake_info (FdnixEmbedder *e) { return &fake_embedder_info; }
 
 static gboolean
 fake_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n, FdnixInputType type,
@@ -250,11 +247,7 @@ fake_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n, FdnixI
 static void
 fake_iface_init (FdnixEmbedderInterface *iface)
 {
-  iface->get_model = fake_model;
-  iface->get_service = fake_service;
-  iface->get_dimension = fake_dimension;
-  iface->get_max_batch = fake_max_batch;
-  iface->get_max_chars = fake_max_chars;
+  iface->get_info = fake_info;
   iface->embed = fake_embed;
 }
 

@@ -133,6 +133,9 @@ static const struct {
   { FDNIX_BEDROCK_COHERE, 1, "{\"embeddings\":{\"int8\":[[3,0,4]]}}", FALSE, 0 },
   { FDNIX_BEDROCK_TITAN, 1, "{\"message\":\"nope\"}", FALSE, 0 },
   { FDNIX_BEDROCK_TITAN, 1, "<html>", FALSE, 0 },
+  /* one object and nothing after it */
+  { FDNIX_BEDROCK_TITAN, 1, "{\"embedding\":[3,0,4]} {}", FALSE, 0 },
+  { FDNIX_BEDROCK_TITAN, 1, "{\"embedding\":[3,0,4]", FALSE, 0 },
 };
 
 START_TEST (test_bedrock_responses)
@@ -148,6 +151,7 @@ START_TEST (test_bedrock_responses)
   if (!ok)
     {
       ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+      ck_assert_msg (g_str_has_prefix (error->message, "Bedrock response: "), "%s", error->message);
       return;
     }
   /* normalized: (3,0,4) → (0.6,0,0.8) */
@@ -189,6 +193,8 @@ START_TEST (test_openai_responses)
     "{\"data\":[{\"index\":0,\"embedding\":[3,0,4]},{\"index\":0,\"embedding\":[3,0,4]}]}", /* twice */
     "{\"data\":[{\"index\":5,\"embedding\":[3,0,4]},{\"index\":0,\"embedding\":[3,0,4]}]}", /* out of range */
     "{\"data\":[{\"index\":0,\"embedding\":[3,0]},{\"index\":1,\"embedding\":[3,0,4]}]}",   /* short */
+    "{\"data\":[{\"index\":0,\"embedding\":[3,0,4]},{\"index\":1,\"embedding\":[3,0,4]}]}x", /* trailing */
+    "[]",                                                                                  /* not an object */
     NULL,
   };
   gfloat v[2 * DIM];
@@ -213,6 +219,7 @@ START_TEST (test_openai_responses)
       dim = DIM;
       ck_assert_msg (!fdnix_openai_parse_response (bad[i], strlen (bad[i]), 2, &dim, v, NULL, &error), "%s", bad[i]);
       ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+      ck_assert_msg (g_str_has_prefix (error->message, "embeddings response: "), "%s", error->message);
       g_clear_error (&error);
     }
 }

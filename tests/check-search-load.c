@@ -469,11 +469,8 @@ G_DEFINE_TYPE_WITH_CODE (FakeEmbedder, fake_embedder, G_TYPE_OBJECT,
 
 static void fake_embedder_class_init (FakeEmbedderClass *klass) {}
 static void fake_embedder_init (FakeEmbedder *self) {}
-static const gchar *fake_model (FdnixEmbedder *e) { return "fake-model"; }
-static const gchar *fake_service (FdnixEmbedder *e) { return "fake"; }
-static guint fake_dimension (FdnixEmbedder *e) { return FAKE_DIM; }
-static guint fake_max_batch (FdnixEmbedder *e) { return 2; }
-static guint fake_max_chars (FdnixEmbedder *e) { return 1000; }
+static FdnixEmbedderInfo fake_embedder_info = { "fake", (gchar *) "fake-model", FAKE_DIM, 2, 1000 };
+static const FdnixEmbedderInfo *fake_info (FdnixEmbedder *e) { return &fake_embedder_info; }
 
 static gboolean
 fake_embed (FdnixEmbedder *e, const gchar * const *texts, guint n, FdnixInputType type,
@@ -500,11 +497,7 @@ fake_embed (FdnixEmbedder *e, const gchar * const *texts, guint n, FdnixInputTyp
 static void
 fake_iface_init (FdnixEmbedderInterface *iface)
 {
-  iface->get_model = fake_model;
-  iface->get_service = fake_service;
-  iface->get_dimension = fake_dimension;
-  iface->get_max_batch = fake_max_batch;
-  iface->get_max_chars = fake_max_chars;
+  iface->get_info = fake_info;
   iface->embed = fake_embed;
 }
 

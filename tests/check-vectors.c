@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-float.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-gzip.h"
 #include "core/fdnix-json-cursor.h"
@@ -122,6 +123,51 @@ START_TEST (test_gzip_errors)
   g_clear_error (&error);
   ck_assert (fdnix_gzip_decompress (junk, 1 << 20, &error) == NULL);
   ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+}
+END_TEST
+
+static gboolean
+count_output (const gchar *data, gsize length, gpointer user_data, GError **error)
+{
+  *(guint64 *) user_data += length;
+  return TRUE;
+}
+
+/* The streaming reader: any chunking gives the same text; its cap stops a
+ * bomb before the next stage is handed more than the cap; a cut stream
+ * fails at the end, naming the input. */
+START_TEST (test_gzip_reader)
+{
+  g_autofree gchar *big = g_strnfill (3 * 1000 * 1000, 'x');
+  g_autoptr(GBytes) packed = fdnix_gzip_compress (big, strlen (big));
+  gsize n;
+  const guint8 *p = g_bytes_get_data (packed, &n);
+  g_autoptr(GError) error = NULL;
+  guint64 seen = 0;
+  g_autoptr(FdnixGzipReader) whole = fdnix_gzip_reader_new ("w", G_MAXUINT64, count_output, &seen);
+  g_autoptr(FdnixGzipReader) capped = NULL;
+  g_autoptr(FdnixGzipReader) cut = NULL;
+
+  for (gsize i = 0; i < n; i += 3)
+    ck_assert (fdnix_gzip_reader_feed (whole, p + i, MIN (3, n - i), NULL));
+  ck_assert (fdnix_gzip_reader_finish (whole, NULL));
+  ck_assert_uint_eq (seen, strlen (big));
+
+  seen = 0;
+  capped = fdnix_gzip_reader_new ("bomb.gz", 1000 * 1000, count_output, &seen);
+  ck_assert (!fdnix_gzip_reader_feed (capped, p, n, &error));
+  ck_assert_msg (strstr (error->message, "bomb.gz: gzip data expands beyond 1000000 bytes") != NULL,
+                 "%s", error->message);
+  ck_assert_uint_le (seen, 1000 * 1000);
+  g_clear_error (&error);
+
+  seen = 0;
+  cut = fdnix_gzip_reader_new ("cut.gz", G_MAXUINT64, count_output, &seen);
+  ck_assert (fdnix_gzip_reader_feed (cut, p, n - 4, NULL));
+  ck_assert (!fdnix_gzip_reader_finish (cut, &error));
+  ck_assert (g_error_matches (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA));
+  ck_assert_msg (strstr (error->message, "cut.gz: gzip data") != NULL &&
+                 strstr (error->message, "truncated") != NULL, "%s", error->message);
 }
 END_TEST
 
@@ -612,6 +658,7 @@ vectors_suite (void)
   tcase_add_test (tc, test_float_parse_foreign);
   tcase_add_test (tc, test_gzip_deterministic_roundtrip);
   tcase_add_test (tc, test_gzip_errors);
+  tcase_add_test (tc, test_gzip_reader);
   tcase_add_test (tc, test_cursor_walk);
   tcase_add_loop_test (tc, test_cursor_rejects, 0, G_N_ELEMENTS (bad_json));
   tcase_add_test (tc, test_batch_file_roundtrip);

@@ -19,7 +19,7 @@
 #include "core/fdnix-json.h"
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embed-run.h"
-#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "vectors/fdnix-objects.h"
 #include "ingest/fdnix-sync.h"
 #include "store/fdnix-store-factory.h"

@@ -1,6 +1,7 @@
-/* fdnix-gzip.c: streaming deflate into memory, and bounded inflate. */
+/* fdnix-gzip.c: streaming deflate into memory, and streaming, bounded inflate. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -237,6 +238,185 @@ fdnix_gzip_compress (const void *data, gsize length)
   return fdnix_gzip_writer_finish (writer);
 }
 
+/* Output window of a reader: large enough that zlib's per-call overhead
+ * vanishes, small enough to stay in cache on its way to the parser. */
+#define READ_WINDOW (256 * 1024)
+
+struct _FdnixGzipReader {
+  z_stream        zs;
+  gboolean        member_done;  /* at a member boundary */
+  gchar          *what;         /* for messages: file name or URL, or NULL */
+  guint64         max_size;     /* G_MAXUINT64: no cap */
+  guint64         size_out;
+  guint64         size_in;      /* compressed bytes consumed before this feed */
+  FdnixChunkFunc  func;
+  gpointer        user_data;
+  guchar         *window;
+};
+
+/**
+ * fdnix_gzip_reader_new:
+ * @what: (nullable): the input's name, put before the reader's own errors
+ * @max_size: refuse output beyond this many bytes (G_MAXUINT64: no cap;
+ *   streaming readers need none, their memory does not grow with the output)
+ * @func: (scope notified): receives decompressed bytes, a window at a time
+ * @user_data: for @func
+ *
+ * Returns: (transfer full): a streaming inflater (gzip, or zlib by its header).
+ */
+FdnixGzipReader *
+fdnix_gzip_reader_new (const gchar *what, guint64 max_size, FdnixChunkFunc func, gpointer user_data)
+{
+  FdnixGzipReader *self = g_new0 (FdnixGzipReader, 1);
+
+  /* 15 + 32: any window size, gzip or zlib header detected */
+  if (inflateInit2 (&self->zs, 15 + 32) != Z_OK)
+    g_error ("zlib: cannot initialise inflate");
+  self->what = g_strdup (what);
+  self->max_size = max_size;
+  self->func = func;
+  self->user_data = user_data;
+  self->window = g_malloc (READ_WINDOW);
+  return self;
+}
+
+/**
+ * fdnix_gzip_reader_free:
+ * @self: (transfer full) (nullable): an inflater
+ */
+void
+fdnix_gzip_reader_free (FdnixGzipReader *self)
+{
+  if (self == NULL)
+    return;
+  inflateEnd (&self->zs);
+  g_free (self->window);
+  g_free (self->what);
+  g_free (self);
+}
+
+static gboolean G_GNUC_PRINTF (3, 4)
+reader_fail (FdnixGzipReader *self, GError **error, const gchar *format, ...)
+{
+  g_autofree gchar *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (self->what != NULL)
+    g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "%s: %s", self->what, message);
+  else
+    g_set_error_literal (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, message);
+  return FALSE;
+}
+
+static gboolean
+reader_corrupt (FdnixGzipReader *self, const gchar *detail, GError **error)
+{
+  return reader_fail (self, error, "gzip data is corrupt near compressed byte %" G_GUINT64_FORMAT ": %s",
+                      self->size_in, detail);
+}
+
+/* One slice of at most a uInt of input. */
+static gboolean
+reader_feed_slice (FdnixGzipReader *self, const guint8 *data, uInt length, GError **error)
+{
+  self->zs.next_in = (Bytef *) data;
+  self->zs.avail_in = length;
+  for (;;)
+    {
+      int rc;
+      gsize produced;
+
+      if (self->member_done)
+        {
+          if (self->zs.avail_in == 0)
+            break;
+          /* another member follows */
+          inflateReset (&self->zs);
+          self->member_done = FALSE;
+        }
+      self->zs.next_out = self->window;
+      self->zs.avail_out = READ_WINDOW;
+      rc = inflate (&self->zs, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+        {
+          self->size_in += length - self->zs.avail_in;
+          return reader_corrupt (self, self->zs.msg != NULL ? self->zs.msg : "inflate failed", error);
+        }
+      produced = READ_WINDOW - self->zs.avail_out;
+      self->size_out += produced;
+      /* checked before the next stage sees the window: a bomb stops here */
+      if (self->size_out > self->max_size)
+        return reader_fail (self, error, "gzip data expands beyond %" G_GUINT64_FORMAT " bytes",
+                            self->max_size);
+      if (produced > 0 && !self->func ((const gchar *) self->window, produced, self->user_data, error))
+        return FALSE;
+      if (rc == Z_STREAM_END)
+        self->member_done = TRUE;
+      /* A window that was not filled means zlib has nothing more pending
+       * for the input it has; a full one may hide more output. */
+      else if (self->zs.avail_in == 0 && self->zs.avail_out != 0)
+        break;
+      else if (rc == Z_BUF_ERROR && produced == 0)
+        break;
+    }
+  self->size_in += length;
+  return TRUE;
+}
+
+/**
+ * fdnix_gzip_reader_feed:
+ * @self: an inflater
+ * @data: (array length=length): compressed bytes, in any chunking
+ * @length: number of bytes
+ * @error: return location for FDNIX_ERROR_INVALID_DATA, or the error of
+ *   the next stage, passed on
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_gzip_reader_feed (FdnixGzipReader *self, const void *data, gsize length, GError **error)
+{
+  const guint8 *p = data;
+
+  /* zlib counts in uInt: feed huge inputs in slices */
+  while (length > 0)
+    {
+      gsize slice = MIN (length, (gsize) G_MAXUINT32 / 2);
+
+      if (!reader_feed_slice (self, p, (uInt) slice, error))
+        return FALSE;
+      p += slice;
+      length -= slice;
+    }
+  return TRUE;
+}
+
+/**
+ * fdnix_gzip_reader_finish:
+ * @self: an inflater, fed all its input
+ * @error: return location for FDNIX_ERROR_INVALID_DATA
+ *
+ * Returns: FALSE when the stream ended before its end marker (a truncated
+ *   download or file), or held nothing at all.
+ */
+gboolean
+fdnix_gzip_reader_finish (FdnixGzipReader *self, GError **error)
+{
+  if (!self->member_done)
+    return reader_corrupt (self, "the stream ends early (truncated?)", error);
+  return TRUE;
+}
+
+static gboolean
+append_output (const gchar *data, gsize length, gpointer user_data, GError **error)
+{
+  g_byte_array_append (user_data, (const guint8 *) data, length);
+  return TRUE;
+}
+
 /**
  * fdnix_gzip_decompress:
  * @compressed: a gzip stream (concatenated members are read as one)
@@ -250,60 +430,16 @@ fdnix_gzip_compress (const void *data, gsize length)
 GBytes *
 fdnix_gzip_decompress (GBytes *compressed, gsize max_size, GError **error)
 {
-  z_stream zs = { 0 };
   gsize in_length;
   const guint8 *in = g_bytes_get_data (compressed, &in_length);
   g_autoptr(GByteArray) out = g_byte_array_sized_new (MIN (MAX (in_length * 4, 4096), max_size + 1));
-  int rc = Z_OK;
+  g_autoptr(FdnixGzipReader) reader = fdnix_gzip_reader_new (NULL, max_size, append_output, out);
+  gsize length;
 
-  if (inflateInit2 (&zs, 15 + 32) != Z_OK)
-    g_error ("zlib: cannot initialise inflate");
-  zs.next_in = (Bytef *) in;
-  zs.avail_in = (uInt) in_length;
-  while (TRUE)
-    {
-      gsize used = out->len;
-
-      if (used > max_size)
-        {
-          inflateEnd (&zs);
-          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                       "gzip data expands beyond %" G_GSIZE_FORMAT " bytes", max_size);
-          return NULL;
-        }
-      g_byte_array_set_size (out, used + CHUNK);
-      zs.next_out = out->data + used;
-      zs.avail_out = CHUNK;
-      rc = inflate (&zs, Z_NO_FLUSH);
-      g_byte_array_set_size (out, used + CHUNK - zs.avail_out);
-      if (rc == Z_STREAM_END)
-        {
-          if (zs.avail_in == 0)
-            break;
-          /* another gzip member follows */
-          inflateReset (&zs);
-          continue;
-        }
-      if (rc != Z_OK || (zs.avail_in == 0 && zs.avail_out != 0))
-        {
-          const gchar *why = rc == Z_OK ? "truncated" : (zs.msg != NULL ? zs.msg : "corrupt");
-
-          inflateEnd (&zs);
-          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "gzip data: %s", why);
-          return NULL;
-        }
-    }
-  inflateEnd (&zs);
-  if (out->len > max_size)
-    {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "gzip data expands beyond %" G_GSIZE_FORMAT " bytes", max_size);
-      return NULL;
-    }
-  {
-    gsize length = out->len;
-
-    g_byte_array_append (out, (const guint8 *) "", 1);
-    return g_bytes_new_take (g_byte_array_free (g_steal_pointer (&out), FALSE), length);
-  }
+  if (!fdnix_gzip_reader_feed (reader, in, in_length, error) ||
+      !fdnix_gzip_reader_finish (reader, error))
+    return NULL;
+  length = out->len;
+  g_byte_array_append (out, (const guint8 *) "", 1);
+  return g_bytes_new_take (g_byte_array_free (g_steal_pointer (&out), FALSE), length);
 }

@@ -1,13 +1,26 @@
-/* fdnix-gzip.h: deterministic gzip for vector files and the index.
+/* fdnix-gzip.h: the one gzip deflater and inflater.
  *
- * Output carries no time stamp, name or OS byte, so equal content gives
- * equal bytes (and equal sha256 in the index) on every machine.
+ * Writing (vector files, the index): output carries no time stamp, name or
+ * OS byte, so equal content gives equal bytes (and equal sha256 in the
+ * index) on every machine.
+ *
+ * Reading: FdnixGzipReader inflates a stream pushed in chunks of any size
+ * and pushes the text on, one window at a time, so a 300 MB document never
+ * sits in memory (ingest); a cap on the output refuses a gzip bomb as it
+ * expands (fdnix_gzip_decompress(), for files from a bucket).  Concatenated
+ * members (pigz, `cat a.gz b.gz`) read as one stream.
  */
 #pragma once
 
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* The next stage: return FALSE with @error set to stop the source. */
+typedef gboolean (*FdnixChunkFunc) (const gchar *data,
+                                    gsize        length,
+                                    gpointer     user_data,
+                                    GError     **error);
 
 typedef struct _FdnixGzipWriter FdnixGzipWriter;
 
@@ -26,6 +39,21 @@ GBytes          *fdnix_gzip_decompress    (GBytes          *compressed,
                                            gsize            max_size,
                                            GError         **error);
 
+typedef struct _FdnixGzipReader FdnixGzipReader;
+
+FdnixGzipReader *fdnix_gzip_reader_new    (const gchar     *what,
+                                           guint64          max_size,
+                                           FdnixChunkFunc   func,
+                                           gpointer         user_data);
+gboolean         fdnix_gzip_reader_feed   (FdnixGzipReader *self,
+                                           const void      *data,
+                                           gsize            length,
+                                           GError         **error);
+gboolean         fdnix_gzip_reader_finish (FdnixGzipReader *self,
+                                           GError         **error);
+void             fdnix_gzip_reader_free   (FdnixGzipReader *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixGzipWriter, fdnix_gzip_writer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixGzipReader, fdnix_gzip_reader_free)
 
 G_END_DECLS

@@ -8,7 +8,9 @@ libfdnix_la_SOURCES = \
 	lib/core/fdnix-cancel.c lib/core/fdnix-cancel.h \
 	lib/core/fdnix-config.c lib/core/fdnix-config.h \
 	lib/core/fdnix-embed-text.c \
+	lib/core/fdnix-embedder-info.h \
 	lib/core/fdnix-error.c lib/core/fdnix-error.h \
+	lib/core/fdnix-float.c lib/core/fdnix-float.h \
 	lib/core/fdnix-floor.c lib/core/fdnix-floor.h \
 	lib/core/fdnix-gzip.c lib/core/fdnix-gzip.h \
 	lib/core/fdnix-hash.c lib/core/fdnix-hash.h \

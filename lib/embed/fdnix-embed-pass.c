@@ -8,22 +8,6 @@
 #include "core/fdnix-summary.h"
 #include "embed/fdnix-embed-pass.h"
 
-/* Which record a text came from. */
-typedef struct {
-  gchar *package_name;
-  gchar *version;
-  gchar *embed_text_hash;
-} Item;
-
-static void
-item_free (Item *item)
-{
-  g_free (item->package_name);
-  g_free (item->version);
-  g_free (item->embed_text_hash);
-  g_free (item);
-}
-
 typedef struct {
   FdnixEmbedder               *embedder;
   FdnixEmbedPool              *pool;
@@ -60,7 +44,7 @@ drain_one (Pass *pass, GError **error)
   items = job_items (job);
   for (guint i = 0; i < items->len; i++)
     {
-      Item *item = items->pdata[i];
+      FdnixVectorOwner *item = items->pdata[i];
 
       if (!fdnix_batch_sink_add (pass->sink, item->package_name, item->version,
                                  item->embed_text_hash,
@@ -90,18 +74,15 @@ on_record (FdnixRecord *record, gpointer user_data, GError **error)
 {
   Pass *pass = user_data;
   g_autofree gchar *text = NULL;
-  Item *item;
+  FdnixVectorOwner *item;
 
   if (!fdnix_cancel_check (error))
     return FALSE;
   pass->scanned++;
   text = fdnix_record_embedding_text (record);
-  item = g_new0 (Item, 1);
-  item->package_name = g_strdup (record->package_name);
-  item->version = g_strdup (record->version);
-  if (record->embed_text_hash != NULL)
-    item->embed_text_hash = g_strdup (record->embed_text_hash);
-  else
+  /* which record the text came from */
+  item = fdnix_vector_owner_new (record->package_name, record->version, record->embed_text_hash);
+  if (item->embed_text_hash == NULL)
     {
       /* a record from an older writer: the store's guard needs the hash */
       g_autoptr(FdnixRecord) copy = fdnix_record_copy (record);
@@ -109,7 +90,7 @@ on_record (FdnixRecord *record, gpointer user_data, GError **error)
       item->embed_text_hash = g_steal_pointer (&copy->embed_text_hash);
     }
   if (pass->job == NULL)
-    pass->job = fdnix_embed_job_new (g_ptr_array_new_with_free_func ((GDestroyNotify) item_free),
+    pass->job = fdnix_embed_job_new (g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_vector_owner_free),
                                      (GDestroyNotify) g_ptr_array_unref);
   g_ptr_array_add (pass->job->texts, fdnix_embed_text_cap (text, pass->max_chars));
   g_ptr_array_add (job_items (pass->job), item);

@@ -8,7 +8,7 @@
 #include "core/fdnix-json.h"
 #include "embed/fdnix-client-stack.h"
 #include "embed/fdnix-embedder-bedrock.h"
-#include "core/fdnix-json-cursor.h"
+#include "embed/fdnix-embedder-response.h"
 
 const FdnixSetting fdnix_bedrock_settings[] = {
   { "bedrock.model-id", FDNIX_SETTING_STRING, NULL, "BEDROCK_MODEL_ID", "bedrock-model", 0, "ID",
@@ -20,8 +20,7 @@ struct _FdnixEmbedderBedrock {
   GObject              parent_instance;
   FdnixBedrockFamily   family;
   gchar               *model_id;   /* as Bedrock names it */
-  gchar               *model;      /* the vector space: model_id, and the dimension if chosen */
-  guint                dimension;
+  FdnixEmbedderInfo    info;       /* model: model_id, and the dimension if chosen */
   gchar               *path;       /* /model/<id>/invoke */
   FdnixAwsClient      *model_client; /* sends nothing: each thread's client is made like it */
   FdnixClientStack    *clients;
@@ -123,32 +122,40 @@ fdnix_bedrock_request_body (FdnixBedrockFamily family, const gchar * const *text
   return g_string_free (out, FALSE);
 }
 
-/* A list of vectors, at most @n_texts, into @out. */
-static gboolean
-read_vectors (FdnixJsonCursor *c, guint n_texts, guint dimension, gfloat *out, guint *out_count,
-              GError **error)
-{
-  guint count = 0;
+/* Where a response's vectors go. */
+typedef struct {
+  FdnixBedrockFamily  family;
+  guint               dimension;
+  gfloat             *out;
+} Target;
 
+/* A list of vectors, at most as many as texts, into the target: it holds
+ * them all, so it replaces any read before. */
+static gboolean
+read_vectors (FdnixJsonCursor *c, FdnixEmbedResponse *r, GError **error)
+{
+  Target *t = r->user_data;
+
+  r->count = 0;
   if (!fdnix_json_cursor_begin_array (c, error))
     return FALSE;
   while (fdnix_json_cursor_next_element (c, error))
     {
-      if (count >= n_texts)
+      if (r->count >= r->n_texts)
         return fdnix_json_cursor_fail (c, "more embeddings than texts", error);
-      if (!fdnix_embed_read_vector (c, out + (gsize) count * dimension, dimension, dimension, NULL, error))
+      if (!fdnix_embed_read_vector (c, t->out + (gsize) r->count * t->dimension, t->dimension,
+                                    t->dimension, NULL, error))
         return FALSE;
-      count++;
+      r->count++;
     }
-  *out_count = count;
   return !c->failed;
 }
 
-/* {"float": [...], "int8": ...}: the floats. */
+/* {"float": [...], "int8": ...}: the floats, a list of vectors or one. */
 static gboolean
-read_typed (FdnixJsonCursor *c, gboolean list, guint n_texts, guint dimension, gfloat *out,
-            guint *out_count, GError **error)
+read_typed (FdnixJsonCursor *c, gboolean list, FdnixEmbedResponse *r, GError **error)
 {
+  Target *t = r->user_data;
   gchar *key = NULL;
 
   if (!fdnix_json_cursor_begin_object (c, error))
@@ -164,17 +171,39 @@ read_typed (FdnixJsonCursor *c, gboolean list, guint n_texts, guint dimension, g
         }
       else if (list)
         {
-          if (!read_vectors (c, n_texts, dimension, out, out_count, error))
+          if (!read_vectors (c, r, error))
             return FALSE;
         }
       else
         {
-          if (!fdnix_embed_read_vector (c, out, dimension, dimension, NULL, error))
+          if (!fdnix_embed_read_vector (c, t->out, t->dimension, t->dimension, NULL, error))
             return FALSE;
-          *out_count = 1;
+          r->count = 1;
         }
     }
   return !c->failed;
+}
+
+static gboolean
+read_member (FdnixJsonCursor *c, const gchar *member, FdnixEmbedResponse *r, GError **error)
+{
+  Target *t = r->user_data;
+  gchar next = fdnix_json_cursor_peek (c);
+
+  if (t->family == FDNIX_BEDROCK_COHERE && g_strcmp0 (member, "embeddings") == 0)
+    return next == '{' ? read_typed (c, TRUE, r, error) : read_vectors (c, r, error);
+  if (t->family == FDNIX_BEDROCK_COHERE && g_strcmp0 (member, "embeddings_by_type") == 0)
+    return read_typed (c, TRUE, r, error);
+  if (t->family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "embedding") == 0 && next == '[')
+    {
+      r->count = 1;
+      return fdnix_embed_read_vector (c, t->out, t->dimension, t->dimension, NULL, error);
+    }
+  if (t->family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "embeddingsByType") == 0 && r->count == 0)
+    return read_typed (c, FALSE, r, error);
+  if (t->family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "inputTextTokenCount") == 0)
+    return fdnix_json_cursor_int (c, &r->tokens, error);
+  return fdnix_json_cursor_skip (c, error);
 }
 
 /**
@@ -195,56 +224,11 @@ fdnix_bedrock_parse_response (FdnixBedrockFamily family, const gchar *body, gsiz
                               guint n_texts, guint dimension, gfloat *out_vectors,
                               guint64 *out_tokens, GError **error)
 {
-  FdnixJsonCursor c;
-  gchar *key = NULL;
-  guint count = 0;
-  gint64 tokens = 0;
+  Target target = { family, dimension, out_vectors };
+  FdnixEmbedResponse response = { .n_texts = n_texts, .user_data = &target };
 
-  fdnix_json_cursor_init (&c, body, length);
-  if (!fdnix_json_cursor_begin_object (&c, error))
-    return FALSE;
-  while (fdnix_json_cursor_next_member (&c, &key, error))
-    {
-      g_autofree gchar *member = key;
-      gchar next = fdnix_json_cursor_peek (&c);
-      gboolean ok;
-
-      if (family == FDNIX_BEDROCK_COHERE && g_strcmp0 (member, "embeddings") == 0)
-        ok = next == '{' ? read_typed (&c, TRUE, n_texts, dimension, out_vectors, &count, error)
-                         : read_vectors (&c, n_texts, dimension, out_vectors, &count, error);
-      else if (family == FDNIX_BEDROCK_COHERE && g_strcmp0 (member, "embeddings_by_type") == 0)
-        ok = read_typed (&c, TRUE, n_texts, dimension, out_vectors, &count, error);
-      else if (family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "embedding") == 0 && next == '[')
-        {
-          ok = fdnix_embed_read_vector (&c, out_vectors, dimension, dimension, NULL, error);
-          count = 1;
-        }
-      else if (family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "embeddingsByType") == 0 && count == 0)
-        ok = read_typed (&c, FALSE, 1, dimension, out_vectors, &count, error);
-      else if (family == FDNIX_BEDROCK_TITAN && g_strcmp0 (member, "inputTextTokenCount") == 0)
-        ok = fdnix_json_cursor_int (&c, &tokens, error);
-      else
-        ok = fdnix_json_cursor_skip (&c, error);
-      if (!ok)
-        {
-          g_prefix_error (error, "Bedrock response: ");
-          return FALSE;
-        }
-    }
-  if (c.failed || !fdnix_json_cursor_end (&c, error))
-    {
-      g_prefix_error (error, "Bedrock response: ");
-      return FALSE;
-    }
-  if (count != n_texts)
-    {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "Bedrock response: %u embeddings for %u texts", count, n_texts);
-      return FALSE;
-    }
-  if (out_tokens != NULL)
-    *out_tokens = (guint64) tokens;
-  return TRUE;
+  return fdnix_embed_parse_response ("Bedrock response", body, length, &response, read_member,
+                                     out_tokens, error);
 }
 
 static gpointer
@@ -261,13 +245,12 @@ bedrock_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
                GError **error)
 {
   FdnixEmbedderBedrock *self = FDNIX_EMBEDDER_BEDROCK (embedder);
-  gchar *body = fdnix_bedrock_request_body (self->family, texts, n_texts, input_type, self->dimension);
+  gchar *body = fdnix_bedrock_request_body (self->family, texts, n_texts, input_type, self->info.dimension);
   g_autoptr(GBytes) payload = g_bytes_new_take (body, strlen (body));
   g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
   g_autoptr(FdnixAwsResponse) response = NULL;
   FdnixAwsRequest request = { 0 };
   FdnixAwsClient *client;
-  guint64 tokens = 0;
   gsize length = 0;
   const gchar *text;
   gboolean ok;
@@ -281,7 +264,7 @@ bedrock_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
   request.body = payload;
   /* No valid answer is larger (48 bytes a number at most, 64 KiB for the
    * rest): a bigger one is refused while it arrives, not after. */
-  request.max_body = (gsize) n_texts * self->dimension * 48 + 64 * 1024;
+  request.max_body = (gsize) n_texts * self->info.dimension * 48 + 64 * 1024;
   client = fdnix_client_stack_take (self->clients, error);
   if (client == NULL)
     return FALSE;
@@ -291,55 +274,20 @@ bedrock_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
   if (!ok)
     return FALSE;
   text = g_bytes_get_data (response->body, &length);
-  if (!fdnix_bedrock_parse_response (self->family, text, length, n_texts, self->dimension,
-                                     out_vectors, &tokens, error))
-    return FALSE;
-  if (tokens == 0)
-    for (guint i = 0; i < n_texts; i++)
-      tokens += fdnix_embed_estimate_tokens (texts[i]);
-  out_cost->tokens = tokens;
-  return TRUE;
+  return fdnix_bedrock_parse_response (self->family, text, length, n_texts, self->info.dimension,
+                                       out_vectors, &out_cost->tokens, error);
 }
 
-static const gchar *
-bedrock_get_model (FdnixEmbedder *embedder)
+static const FdnixEmbedderInfo *
+bedrock_get_info (FdnixEmbedder *embedder)
 {
-  return FDNIX_EMBEDDER_BEDROCK (embedder)->model;
-}
-
-static const gchar *
-bedrock_get_service (FdnixEmbedder *embedder)
-{
-  return "bedrock";
-}
-
-static guint
-bedrock_get_dimension (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_BEDROCK (embedder)->dimension;
-}
-
-static guint
-bedrock_get_max_batch (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_BEDROCK (embedder)->family == FDNIX_BEDROCK_COHERE ? FDNIX_COHERE_MAX_TEXTS : 1;
-}
-
-static guint
-bedrock_get_max_chars (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_BEDROCK (embedder)->family == FDNIX_BEDROCK_COHERE ? FDNIX_COHERE_MAX_CHARS
-                                                                          : FDNIX_TITAN_MAX_CHARS;
+  return &FDNIX_EMBEDDER_BEDROCK (embedder)->info;
 }
 
 static void
 fdnix_embedder_bedrock_iface_init (FdnixEmbedderInterface *iface)
 {
-  iface->get_model = bedrock_get_model;
-  iface->get_service = bedrock_get_service;
-  iface->get_dimension = bedrock_get_dimension;
-  iface->get_max_batch = bedrock_get_max_batch;
-  iface->get_max_chars = bedrock_get_max_chars;
+  iface->get_info = bedrock_get_info;
   iface->embed = bedrock_embed;
 }
 
@@ -350,7 +298,7 @@ fdnix_embedder_bedrock_finalize (GObject *object)
 
   fdnix_client_stack_free (self->clients);
   g_free (self->model_id);
-  g_free (self->model);
+  g_free (self->info.model);
   g_free (self->path);
   fdnix_aws_client_free (self->model_client);
   G_OBJECT_CLASS (fdnix_embedder_bedrock_parent_class)->finalize (object);
@@ -391,11 +339,15 @@ fdnix_embedder_bedrock_new (FdnixConfig *config, GError **error)
                            "the Bedrock embedder needs a model: set BEDROCK_MODEL_ID or --bedrock-model");
       return NULL;
     }
-  if (!fdnix_bedrock_model_info (model_id, (guint) MAX (requested, 0), &self->family, &self->dimension, error))
+  if (!fdnix_bedrock_model_info (model_id, (guint) MAX (requested, 0), &self->family, &self->info.dimension,
+                                 error))
     return NULL;
   self->model_id = g_strdup (model_id);
-  self->model = requested > 0 && self->family == FDNIX_BEDROCK_TITAN && self->dimension != 1024
-                ? g_strdup_printf ("%s@%u", model_id, self->dimension) : g_strdup (model_id);
+  self->info.service = "bedrock";
+  self->info.model = requested > 0 && self->family == FDNIX_BEDROCK_TITAN && self->info.dimension != 1024
+                     ? g_strdup_printf ("%s@%u", model_id, self->info.dimension) : g_strdup (model_id);
+  self->info.max_batch = self->family == FDNIX_BEDROCK_COHERE ? FDNIX_COHERE_MAX_TEXTS : 1;
+  self->info.max_chars = self->family == FDNIX_BEDROCK_COHERE ? FDNIX_COHERE_MAX_CHARS : FDNIX_TITAN_MAX_CHARS;
   self->path = g_strdup_printf ("/model/%s/invoke", model_id);
   /* one attempt per call: the embed pool owns retries, so it sees every
    * throttle and can slow the whole run down */
@@ -409,6 +361,6 @@ fdnix_embedder_bedrock_new (FdnixConfig *config, GError **error)
   self->clients = fdnix_client_stack_new (new_client, (GDestroyNotify) fdnix_aws_client_free, self);
   g_info ("Bedrock: %s at %s (region %s), %u dimensions", model_id,
           fdnix_aws_client_get_endpoint (self->model_client),
-          fdnix_aws_client_get_region (self->model_client), self->dimension);
+          fdnix_aws_client_get_region (self->model_client), self->info.dimension);
   return FDNIX_EMBEDDER (g_steal_pointer (&self));
 }

@@ -11,9 +11,9 @@
 
 #include "core/fdnix-error.h"
 #include "embed/fdnix-embedder-bedrock.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "embed/fdnix-embedder-offline.h"
 #include "embed/fdnix-embedder-openai.h"
-#include "embed/fdnix-embedder.h"
 #include "vectors/fdnix-objects.h"
 #include "store/fdnix-store-factory.h"
 

@@ -30,9 +30,8 @@
 #define PART_FACTOR 0.5f
 
 struct _FdnixEmbedderOffline {
-  GObject   parent_instance;
-  guint     dimension;
-  gchar    *model;
+  GObject            parent_instance;
+  FdnixEmbedderInfo  info;
   /* open addressing: feature hash → idf; key 0 is an empty slot */
   guint64  *keys;
   gfloat   *idf;
@@ -439,16 +438,16 @@ collect_features (Features *f, const gchar *text, FdnixInputType input_type)
 static void
 features_to_vector (FdnixEmbedderOffline *self, Features *f, gfloat *vector)
 {
-  memset (vector, 0, sizeof (gfloat) * self->dimension);
+  memset (vector, 0, sizeof (gfloat) * self->info.dimension);
   for (guint i = 0; i < f->slots->len; i++)
     {
       gsize s = g_array_index (f->slots, gsize, i);
       guint64 h = mix (f->keys[s]);
       gfloat w = lookup_idf (self, f->keys[s]) * sqrtf (f->tf[s]);
 
-      vector[h % self->dimension] += (h >> 63) ? -w : w;
+      vector[h % self->info.dimension] += (h >> 63) ? -w : w;
     }
-  fdnix_vector_normalize (vector, self->dimension);
+  fdnix_vector_normalize (vector, self->info.dimension);
 }
 
 static gboolean
@@ -464,51 +463,22 @@ offline_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_text
     {
       features_reset (&f);
       collect_features (&f, texts[i], input_type);
-      features_to_vector (self, &f, out_vectors + (gsize) i * self->dimension);
-      out_cost->tokens += fdnix_embed_estimate_tokens (texts[i]);
+      features_to_vector (self, &f, out_vectors + (gsize) i * self->info.dimension);
     }
   features_clear (&f);
   return TRUE;
 }
 
-static const gchar *
-offline_get_model (FdnixEmbedder *embedder)
+static const FdnixEmbedderInfo *
+offline_get_info (FdnixEmbedder *embedder)
 {
-  return FDNIX_EMBEDDER_OFFLINE (embedder)->model;
-}
-
-static const gchar *
-offline_get_service (FdnixEmbedder *embedder)
-{
-  return "offline";
-}
-
-static guint
-offline_get_dimension (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_OFFLINE (embedder)->dimension;
-}
-
-static guint
-offline_get_max_batch (FdnixEmbedder *embedder)
-{
-  return FDNIX_OFFLINE_MAX_BATCH;
-}
-
-static guint
-offline_get_max_chars (FdnixEmbedder *embedder)
-{
-  return FDNIX_OFFLINE_MAX_CHARS;
+  return &FDNIX_EMBEDDER_OFFLINE (embedder)->info;
 }
 
 static void
 fdnix_embedder_offline_iface_init (FdnixEmbedderInterface *iface)
 {
-  iface->get_model = offline_get_model;
-  iface->get_service = offline_get_service;
-  iface->get_dimension = offline_get_dimension;
-  iface->get_max_batch = offline_get_max_batch;
-  iface->get_max_chars = offline_get_max_chars;
+  iface->get_info = offline_get_info;
   iface->embed = offline_embed;
 }
 
@@ -517,7 +487,7 @@ fdnix_embedder_offline_finalize (GObject *object)
 {
   FdnixEmbedderOffline *self = FDNIX_EMBEDDER_OFFLINE (object);
 
-  g_free (self->model);
+  g_free (self->info.model);
   g_free (self->keys);
   g_free (self->idf);
   G_OBJECT_CLASS (fdnix_embedder_offline_parent_class)->finalize (object);
@@ -584,12 +554,15 @@ fdnix_embedder_offline_new (const gchar *idf_path, guint dimension, GError **err
                    "offline embedder dimension %u is out of range (16 to 65536)", dimension);
       return NULL;
     }
-  self->dimension = dimension;
+  self->info.service = "offline";
+  self->info.dimension = dimension;
+  self->info.max_batch = FDNIX_OFFLINE_MAX_BATCH;
+  self->info.max_chars = FDNIX_OFFLINE_MAX_CHARS;
   if (!load_idf (self, idf_path, &digest, error))
     {
       g_prefix_error (error, "offline embedder data %s: ", idf_path);
       return NULL;
     }
-  self->model = g_strdup_printf ("fdnix-offline-v1-d%u-%.8s", dimension, digest);
+  self->info.model = g_strdup_printf ("fdnix-offline-v1-d%u-%.8s", dimension, digest);
   return FDNIX_EMBEDDER (g_steal_pointer (&self));
 }

@@ -11,7 +11,7 @@
 #include "core/fdnix-log.h"
 #include "embed/fdnix-client-stack.h"
 #include "embed/fdnix-embedder-openai.h"
-#include "core/fdnix-json-cursor.h"
+#include "embed/fdnix-embedder-response.h"
 #include "net/fdnix-http.h"
 #include "net/fdnix-retry.h"
 
@@ -42,12 +42,9 @@ struct _FdnixEmbedderOpenai {
   gchar             *url;
   gchar             *shown_url;    /* for messages: no password, no query */
   gchar             *model_name;
-  gchar             *model;        /* the vector space id */
+  FdnixEmbedderInfo  info;         /* model: the vector space id */
   gchar             *authorization;
-  guint              dimension;
   guint              send_dimension;  /* "dimensions" in requests, 0: none */
-  guint              max_texts;
-  guint              max_chars;
   FdnixHttpOptions   http_options;
   FdnixClientStack  *clients;
   gint               answered;     /* the server has sent a response (atomic) */
@@ -91,10 +88,19 @@ fdnix_openai_request_body (const gchar *model, const gchar * const *texts, guint
   return g_string_free (out, FALSE);
 }
 
+/* Where a response's vectors go. */
+typedef struct {
+  guint    *inout_dimension;  /* 0 until the first vector sets it */
+  gfloat   *out;
+  gboolean *filled;           /* per text */
+  gfloat   *scratch;          /* FDNIX_OPENAI_MAX_DIMENSION floats */
+} Target;
+
+/* {"index": i, "embedding": [...]}: text i's vector. */
 static gboolean
-read_item (FdnixJsonCursor *c, guint n_texts, guint *inout_dimension, gfloat *out_vectors,
-           gboolean *filled, gfloat *scratch, GError **error)
+read_item (FdnixJsonCursor *c, FdnixEmbedResponse *r, GError **error)
 {
+  Target *t = r->user_data;
   gint64 index = -1;
   guint length = 0;
   gboolean have_vector = FALSE;
@@ -109,7 +115,7 @@ read_item (FdnixJsonCursor *c, guint n_texts, guint *inout_dimension, gfloat *ou
 
       if (g_strcmp0 (member, "embedding") == 0)
         {
-          ok = fdnix_embed_read_vector (c, scratch, *inout_dimension, FDNIX_OPENAI_MAX_DIMENSION,
+          ok = fdnix_embed_read_vector (c, t->scratch, *t->inout_dimension, FDNIX_OPENAI_MAX_DIMENSION,
                                         &length, error);
           have_vector = ok;
         }
@@ -122,11 +128,12 @@ read_item (FdnixJsonCursor *c, guint n_texts, guint *inout_dimension, gfloat *ou
     }
   if (c->failed)
     return FALSE;
-  if (!have_vector || index < 0 || index >= n_texts || filled[index])
+  if (!have_vector || index < 0 || index >= r->n_texts || t->filled[index])
     return fdnix_json_cursor_fail (c, "a data item without an embedding or a valid index", error);
-  *inout_dimension = length;
-  memcpy (out_vectors + (gsize) index * length, scratch, length * sizeof (gfloat));
-  filled[index] = TRUE;
+  *t->inout_dimension = length;
+  memcpy (t->out + (gsize) index * length, t->scratch, length * sizeof (gfloat));
+  t->filled[index] = TRUE;
+  r->count++;
   return TRUE;
 }
 
@@ -151,6 +158,23 @@ read_usage (FdnixJsonCursor *c, gint64 *out_tokens, GError **error)
   return !c->failed;
 }
 
+static gboolean
+read_member (FdnixJsonCursor *c, const gchar *member, FdnixEmbedResponse *r, GError **error)
+{
+  if (g_strcmp0 (member, "data") == 0)
+    {
+      if (!fdnix_json_cursor_begin_array (c, error))
+        return FALSE;
+      while (fdnix_json_cursor_next_element (c, error))
+        if (!read_item (c, r, error))
+          return FALSE;
+      return !c->failed;
+    }
+  if (g_strcmp0 (member, "usage") == 0)
+    return read_usage (c, &r->tokens, error);
+  return fdnix_json_cursor_skip (c, error);
+}
+
 /**
  * fdnix_openai_parse_response:
  * @body: the response body
@@ -168,56 +192,13 @@ gboolean
 fdnix_openai_parse_response (const gchar *body, gsize length, guint n_texts, guint *inout_dimension,
                              gfloat *out_vectors, guint64 *out_tokens, GError **error)
 {
-  FdnixJsonCursor c;
   g_autofree gboolean *filled = g_new0 (gboolean, n_texts);
   g_autofree gfloat *scratch = g_new (gfloat, FDNIX_OPENAI_MAX_DIMENSION);
-  gchar *key = NULL;
-  gint64 tokens = 0;
-  guint count = 0;
+  Target target = { inout_dimension, out_vectors, filled, scratch };
+  FdnixEmbedResponse response = { .n_texts = n_texts, .user_data = &target };
 
-  fdnix_json_cursor_init (&c, body, length);
-  if (!fdnix_json_cursor_begin_object (&c, error))
-    return FALSE;
-  while (fdnix_json_cursor_next_member (&c, &key, error))
-    {
-      g_autofree gchar *member = key;
-      gboolean ok = TRUE;
-
-      if (g_strcmp0 (member, "data") == 0)
-        {
-          if (!fdnix_json_cursor_begin_array (&c, error))
-            return FALSE;
-          while (ok && fdnix_json_cursor_next_element (&c, error))
-            {
-              ok = read_item (&c, n_texts, inout_dimension, out_vectors, filled, scratch, error);
-              count += ok;
-            }
-          ok = ok && !c.failed;
-        }
-      else if (g_strcmp0 (member, "usage") == 0)
-        ok = read_usage (&c, &tokens, error);
-      else
-        ok = fdnix_json_cursor_skip (&c, error);
-      if (!ok)
-        {
-          g_prefix_error (error, "embeddings response: ");
-          return FALSE;
-        }
-    }
-  if (c.failed || !fdnix_json_cursor_end (&c, error))
-    {
-      g_prefix_error (error, "embeddings response: ");
-      return FALSE;
-    }
-  if (count != n_texts)
-    {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
-                   "embeddings response: %u embeddings for %u texts", count, n_texts);
-      return FALSE;
-    }
-  if (out_tokens != NULL)
-    *out_tokens = (guint64) MAX (tokens, 0);
-  return TRUE;
+  return fdnix_embed_parse_response ("embeddings response", body, length, &response, read_member,
+                                     out_tokens, error);
 }
 
 /**
@@ -280,7 +261,6 @@ request (FdnixEmbedderOpenai *self, const gchar * const *texts, guint n_texts, g
   FdnixHttpClient *client;
   const gchar *text;
   gsize length = 0;
-  guint64 tokens = 0;
   gboolean ok;
 
   fdnix_http_request_set_body_text (req, "application/json", body, -1);
@@ -325,7 +305,8 @@ request (FdnixEmbedderOpenai *self, const gchar * const *texts, guint n_texts, g
       fdnix_http_status_set_error (error, response->status, context, message);
       return FALSE;
     }
-  if (!fdnix_openai_parse_response (text, length, n_texts, inout_dimension, out_vectors, &tokens, error))
+  if (!fdnix_openai_parse_response (text, length, n_texts, inout_dimension, out_vectors, &out_cost->tokens,
+                                    error))
     {
       g_autofree gchar *message = fdnix_openai_error_message (text, length);
       const gchar *type = fdnix_http_response_get_header (response, "content-type");
@@ -345,10 +326,6 @@ request (FdnixEmbedderOpenai *self, const gchar * const *texts, guint n_texts, g
                         type != NULL ? type : "no Content-Type", length);
       return FALSE;
     }
-  if (tokens == 0)
-    for (guint i = 0; i < n_texts; i++)
-      tokens += fdnix_embed_estimate_tokens (texts[i]);
-  out_cost->tokens = tokens;
   return TRUE;
 }
 
@@ -358,49 +335,21 @@ openai_embed (FdnixEmbedder *embedder, const gchar * const *texts, guint n_texts
               GError **error)
 {
   FdnixEmbedderOpenai *self = FDNIX_EMBEDDER_OPENAI (embedder);
-  guint dimension = self->dimension;
+  guint dimension = self->info.dimension;
 
   return request (self, texts, n_texts, &dimension, out_vectors, out_cost, error);
 }
 
-static const gchar *
-openai_get_model (FdnixEmbedder *embedder)
+static const FdnixEmbedderInfo *
+openai_get_info (FdnixEmbedder *embedder)
 {
-  return FDNIX_EMBEDDER_OPENAI (embedder)->model;
-}
-
-static const gchar *
-openai_get_service (FdnixEmbedder *embedder)
-{
-  return "openai";
-}
-
-static guint
-openai_get_dimension (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_OPENAI (embedder)->dimension;
-}
-
-static guint
-openai_get_max_batch (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_OPENAI (embedder)->max_texts;
-}
-
-static guint
-openai_get_max_chars (FdnixEmbedder *embedder)
-{
-  return FDNIX_EMBEDDER_OPENAI (embedder)->max_chars;
+  return &FDNIX_EMBEDDER_OPENAI (embedder)->info;
 }
 
 static void
 fdnix_embedder_openai_iface_init (FdnixEmbedderInterface *iface)
 {
-  iface->get_model = openai_get_model;
-  iface->get_service = openai_get_service;
-  iface->get_dimension = openai_get_dimension;
-  iface->get_max_batch = openai_get_max_batch;
-  iface->get_max_chars = openai_get_max_chars;
+  iface->get_info = openai_get_info;
   iface->embed = openai_embed;
 }
 
@@ -413,7 +362,7 @@ fdnix_embedder_openai_finalize (GObject *object)
   g_free (self->url);
   g_free (self->shown_url);
   g_free (self->model_name);
-  g_free (self->model);
+  g_free (self->info.model);
   g_free (self->authorization);
   fdnix_http_options_clear (&self->http_options);
   G_OBJECT_CLASS (fdnix_embedder_openai_parent_class)->finalize (object);
@@ -481,12 +430,13 @@ fdnix_embedder_openai_new (FdnixConfig *config, GError **error)
               : g_strconcat (base, g_str_has_suffix (base, "/") ? "" : "/", "embeddings", NULL);
   self->shown_url = fdnix_http_url_describe (self->url);
   self->model_name = g_strdup (model);
-  self->max_texts = (guint) fdnix_config_get_int (config, "openai.max-texts");
-  self->max_chars = (guint) fdnix_config_get_int (config, "openai.max-chars");
+  self->info.service = "openai";
+  self->info.max_batch = (guint) fdnix_config_get_int (config, "openai.max-texts");
+  self->info.max_chars = (guint) fdnix_config_get_int (config, "openai.max-chars");
   self->send_dimension = dimension > 0 ? (guint) dimension : 0;
   self->clients = fdnix_client_stack_new (new_client, (GDestroyNotify) fdnix_http_client_free, self);
   if (dimension > 0)
-    self->dimension = (guint) dimension;
+    self->info.dimension = (guint) dimension;
   else
     {
       /* the server knows the model's dimension; ask once */
@@ -525,10 +475,10 @@ fdnix_embedder_openai_new (FdnixConfig *config, GError **error)
             }
         }
       fdnix_retry_state_clear (&state);
-      self->dimension = learned;
+      self->info.dimension = learned;
     }
-  self->model = self->send_dimension > 0 ? g_strdup_printf ("%s@%u", model, self->send_dimension)
+  self->info.model = self->send_dimension > 0 ? g_strdup_printf ("%s@%u", model, self->send_dimension)
                                          : g_strdup (model);
-  g_info ("OpenAI-compatible embeddings: %s, model %s, %u dimensions", self->shown_url, model, self->dimension);
+  g_info ("OpenAI-compatible embeddings: %s, model %s, %u dimensions", self->shown_url, model, self->info.dimension);
   return FDNIX_EMBEDDER (g_steal_pointer (&self));
 }

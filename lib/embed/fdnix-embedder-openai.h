@@ -13,6 +13,7 @@
  */
 #pragma once
 
+#include "core/fdnix-config.h"
 #include "embed/fdnix-embedder.h"
 
 G_BEGIN_DECLS

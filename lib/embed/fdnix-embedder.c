@@ -4,9 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "core/fdnix-error.h"
 #include "embed/fdnix-embedder.h"
-#include "vectors/fdnix-vector-file.h"
 
 G_DEFINE_INTERFACE (FdnixEmbedder, fdnix_embedder, G_TYPE_OBJECT)
 
@@ -18,19 +16,28 @@ fdnix_embedder_default_init (FdnixEmbedderInterface *iface)
 #define IFACE(self) FDNIX_EMBEDDER_GET_IFACE (self)
 
 /**
+ * fdnix_embedder_get_info:
+ * @self: an embedder
+ *
+ * Returns: (transfer none): what the embedder makes (service, model id,
+ *   dimension) and its request limits; fixed for its lifetime.
+ */
+const FdnixEmbedderInfo *
+fdnix_embedder_get_info (FdnixEmbedder *self)
+{
+  return IFACE (self)->get_info (self);
+}
+
+/**
  * fdnix_embedder_get_model:
  * @self: an embedder
  *
- * The identifier of the vector space: two embedders with the same model id
- * produce comparable vectors.  It is stored on each record and in the index,
- * so changing it (another model, another dimension) re-embeds everything.
- *
- * Returns: (transfer none): the model id.
+ * Returns: (transfer none): the model id (FdnixEmbedderInfo.model).
  */
 const gchar *
 fdnix_embedder_get_model (FdnixEmbedder *self)
 {
-  return IFACE (self)->get_model (self);
+  return fdnix_embedder_get_info (self)->model;
 }
 
 /**
@@ -43,7 +50,7 @@ fdnix_embedder_get_model (FdnixEmbedder *self)
 const gchar *
 fdnix_embedder_get_service (FdnixEmbedder *self)
 {
-  return IFACE (self)->get_service (self);
+  return fdnix_embedder_get_info (self)->service;
 }
 
 /**
@@ -55,7 +62,7 @@ fdnix_embedder_get_service (FdnixEmbedder *self)
 guint
 fdnix_embedder_get_dimension (FdnixEmbedder *self)
 {
-  return IFACE (self)->get_dimension (self);
+  return fdnix_embedder_get_info (self)->dimension;
 }
 
 /**
@@ -67,7 +74,7 @@ fdnix_embedder_get_dimension (FdnixEmbedder *self)
 guint
 fdnix_embedder_get_max_batch (FdnixEmbedder *self)
 {
-  return IFACE (self)->get_max_batch (self);
+  return fdnix_embedder_get_info (self)->max_batch;
 }
 
 /**
@@ -79,7 +86,7 @@ fdnix_embedder_get_max_batch (FdnixEmbedder *self)
 guint
 fdnix_embedder_get_max_chars (FdnixEmbedder *self)
 {
-  return IFACE (self)->get_max_chars (self);
+  return fdnix_embedder_get_info (self)->max_chars;
 }
 
 /**
@@ -108,6 +115,11 @@ fdnix_embedder_embed (FdnixEmbedder *self, const gchar * const *texts, guint n_t
 
   g_return_val_if_fail (n_texts > 0 && n_texts <= fdnix_embedder_get_max_batch (self), FALSE);
   ok = IFACE (self)->embed (self, texts, n_texts, input_type, out_vectors, &cost, error);
+  /* a service that does not count tokens (and the offline embedder):
+   * the estimate, so token caps hold for every back end */
+  if (ok && cost.tokens == 0)
+    for (guint i = 0; i < n_texts; i++)
+      cost.tokens += fdnix_embed_estimate_tokens (texts[i]);
   if (out_cost != NULL)
     *out_cost = cost;
   return ok;
@@ -188,55 +200,4 @@ fdnix_vector_normalize (gfloat *vector, guint dimension)
       if (vector[i] == 0)
         vector[i] = 0;
     }
-}
-
-/**
- * fdnix_embed_read_vector:
- * @c: a cursor before a JSON array of numbers
- * @out: (out caller-allocates): room for @dimension floats
- * @dimension: the length the array must have; 0 accepts any length up to
- *   @capacity and reports it in @out_length
- * @capacity: room in @out
- * @out_length: (out) (optional): the array's length
- * @error: return location for FDNIX_ERROR_INVALID_DATA
- *
- * Reads an embedding from a service's response, L2-normalized (services
- * differ on whether they normalize; cosine search wants unit vectors).
- *
- * Returns: TRUE on success.
- */
-gboolean
-fdnix_embed_read_vector (FdnixJsonCursor *c, gfloat *out, guint dimension, guint capacity,
-                         guint *out_length, GError **error)
-{
-  guint n = 0;
-
-  if (!fdnix_json_cursor_begin_array (c, error))
-    return FALSE;
-  while (fdnix_json_cursor_next_element (c, error))
-    {
-      const gchar *text;
-      gsize length;
-      gfloat value;
-
-      if (!fdnix_json_cursor_number (c, &text, &length, error))
-        return FALSE;
-      if (n >= (dimension > 0 ? dimension : capacity))
-        return fdnix_json_cursor_fail (c, "embedding longer than expected", error);
-      value = fdnix_float_parse (text, length);
-      if (!isfinite (value))
-        return fdnix_json_cursor_fail (c, "embedding with a non-finite number", error);
-      out[n++] = value;
-    }
-  if (c->failed)
-    return FALSE;
-  if (n == 0 || (dimension > 0 && n != dimension))
-    {
-      g_autofree gchar *message = g_strdup_printf ("embedding of length %u, expected %u", n, dimension);
-      return fdnix_json_cursor_fail (c, message, error);
-    }
-  fdnix_vector_normalize (out, n);
-  if (out_length != NULL)
-    *out_length = n;
-  return TRUE;
 }

@@ -8,7 +8,8 @@ libfdnix_la_SOURCES += \
 	lib/embed/fdnix-embed-run.c lib/embed/fdnix-embed-run.h \
 	lib/embed/fdnix-embedder.c lib/embed/fdnix-embedder.h \
 	lib/embed/fdnix-embedder-bedrock.c lib/embed/fdnix-embedder-bedrock.h \
-	lib/embed/fdnix-embedder-factory.c \
+	lib/embed/fdnix-embedder-factory.c lib/embed/fdnix-embedder-factory.h \
 	lib/embed/fdnix-embedder-offline.c lib/embed/fdnix-embedder-offline.h \
 	lib/embed/fdnix-embedder-openai.c lib/embed/fdnix-embedder-openai.h \
+	lib/embed/fdnix-embedder-response.c lib/embed/fdnix-embedder-response.h \
 	$(NULL)

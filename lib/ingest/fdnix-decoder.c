@@ -1,9 +1,8 @@
-/* fdnix-decoder.c: zlib and brotli streaming decoders. */
+/* fdnix-decoder.c: gzip (core's inflater) and brotli streaming decoders. */
 #include "config.h"
 
 #include <string.h>
 #include <brotli/decode.h>
-#include <zlib.h>
 
 #include "core/fdnix-error.h"
 #include "ingest/fdnix-decoder.h"
@@ -15,12 +14,10 @@ struct _FdnixDecoder {
   gchar                *what;        /* for messages: file name or URL */
   FdnixChunkFunc        func;
   gpointer              user_data;
-  z_stream              zs;
-  gboolean              zs_ready;
-  gboolean              gzip_member_done;  /* at a member boundary */
+  FdnixGzipReader      *gzip;
   BrotliDecoderState   *brotli;
   BrotliDecoderResult   brotli_result;
-  guchar               *window;
+  guchar               *window;      /* brotli's output */
   guint64               compressed_in;
 };
 
@@ -61,7 +58,6 @@ fdnix_decoder_new (FdnixCompression compression, const gchar *what,
   self->what = g_strdup (what);
   self->func = func;
   self->user_data = user_data;
-  self->window = g_malloc (OUT_WINDOW);
   self->brotli_result = BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT;
   return self;
 }
@@ -75,8 +71,7 @@ fdnix_decoder_free (FdnixDecoder *self)
 {
   if (self == NULL)
     return;
-  if (self->zs_ready)
-    inflateEnd (&self->zs);
+  fdnix_gzip_reader_free (self->gzip);
   if (self->brotli != NULL)
     BrotliDecoderDestroyInstance (self->brotli);
   g_free (self->window);
@@ -108,46 +103,10 @@ corrupt (FdnixDecoder *self, const gchar *format, const gchar *detail, GError **
 static gboolean
 feed_gzip (FdnixDecoder *self, const gchar *data, gsize length, GError **error)
 {
-  if (!self->zs_ready)
-    {
-      /* 15 + 32: any window size, gzip or zlib header detected */
-      if (inflateInit2 (&self->zs, 15 + 32) != Z_OK)
-        return corrupt (self, "gzip", "cannot initialise zlib", error);
-      self->zs_ready = TRUE;
-    }
-  self->zs.next_in = (Bytef *) data;
-  self->zs.avail_in = (uInt) length;
-  for (;;)
-    {
-      int rc;
-      gsize produced;
-
-      if (self->gzip_member_done)
-        {
-          if (self->zs.avail_in == 0)
-            break;
-          /* Concatenated gzip members (pigz, `cat a.gz b.gz`) are one stream. */
-          inflateReset (&self->zs);
-          self->gzip_member_done = FALSE;
-        }
-      self->zs.next_out = self->window;
-      self->zs.avail_out = OUT_WINDOW;
-      rc = inflate (&self->zs, Z_NO_FLUSH);
-      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-        return corrupt (self, "gzip", self->zs.msg != NULL ? self->zs.msg : "inflate failed", error);
-      produced = OUT_WINDOW - self->zs.avail_out;
-      if (produced > 0 && !self->func ((const gchar *) self->window, produced, self->user_data, error))
-        return FALSE;
-      if (rc == Z_STREAM_END)
-        self->gzip_member_done = TRUE;
-      /* A window that was not filled means zlib has nothing more pending
-       * for the input it has; a full one may hide more output. */
-      else if (self->zs.avail_in == 0 && self->zs.avail_out != 0)
-        break;
-      else if (rc == Z_BUF_ERROR && produced == 0)
-        break;
-    }
-  return TRUE;
+  /* no cap on the output: it streams on, memory does not grow with it */
+  if (self->gzip == NULL)
+    self->gzip = fdnix_gzip_reader_new (self->what, G_MAXUINT64, self->func, self->user_data);
+  return fdnix_gzip_reader_feed (self->gzip, data, length, error);
 }
 
 static gboolean
@@ -157,7 +116,10 @@ feed_brotli (FdnixDecoder *self, const gchar *data, gsize length, GError **error
   size_t avail_in = length;
 
   if (self->brotli == NULL)
-    self->brotli = BrotliDecoderCreateInstance (NULL, NULL, NULL);
+    {
+      self->brotli = BrotliDecoderCreateInstance (NULL, NULL, NULL);
+      self->window = g_malloc (OUT_WINDOW);
+    }
   for (;;)
     {
       uint8_t *next_out = self->window;
@@ -236,8 +198,8 @@ fdnix_decoder_feed (FdnixDecoder *self, const gchar *data, gsize length, GError 
 gboolean
 fdnix_decoder_finish (FdnixDecoder *self, GError **error)
 {
-  if (self->compression == FDNIX_COMPRESSION_GZIP && self->zs_ready && !self->gzip_member_done)
-    return corrupt (self, "gzip", "the stream ends early (truncated?)", error);
+  if (self->compression == FDNIX_COMPRESSION_GZIP && self->gzip != NULL)
+    return fdnix_gzip_reader_finish (self->gzip, error);
   if (self->compression == FDNIX_COMPRESSION_BROTLI &&
       self->brotli_result != BROTLI_DECODER_RESULT_SUCCESS)
     return corrupt (self, "brotli", "the stream ends early (truncated?)", error);

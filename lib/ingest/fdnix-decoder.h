@@ -3,18 +3,16 @@
  * Sources push compressed bytes in whatever chunks they get; the decoder
  * pushes decompressed bytes on to the next stage.  Nothing is buffered
  * beyond one output window, so a 300 MB document never sits in memory.
+ * gzip is core's FdnixGzipReader (the inflater vector files use too);
+ * brotli is read here.
  */
 #pragma once
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "core/fdnix-gzip.h"
 
-/* The next stage: return FALSE with @error set to stop the source. */
-typedef gboolean (*FdnixChunkFunc) (const gchar *data,
-                                    gsize        length,
-                                    gpointer     user_data,
-                                    GError     **error);
+G_BEGIN_DECLS
 
 typedef enum {
   FDNIX_COMPRESSION_AUTO,    /* gzip if the data starts with its magic, else none */

@@ -6,7 +6,7 @@
 #include <sys/resource.h>
 
 #include "core/fdnix-error.h"
-#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "vectors/fdnix-objects.h"
 #include "net/fdnix-retry.h"
 #include "search/fdnix-search-load.h"

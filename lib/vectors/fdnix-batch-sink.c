@@ -11,6 +11,40 @@
  * DynamoDB requests each. */
 #define MARK_CHUNK 250
 
+/**
+ * fdnix_vector_owner_new:
+ * @package_name: attribute path
+ * @version: version
+ * @embed_text_hash: (nullable): the hash of the text the vector is of
+ *
+ * Returns: (transfer full): a copy of the three.
+ */
+FdnixVectorOwner *
+fdnix_vector_owner_new (const gchar *package_name, const gchar *version, const gchar *embed_text_hash)
+{
+  FdnixVectorOwner *owner = g_new (FdnixVectorOwner, 1);
+
+  owner->package_name = g_strdup (package_name);
+  owner->version = g_strdup (version);
+  owner->embed_text_hash = g_strdup (embed_text_hash);
+  return owner;
+}
+
+/**
+ * fdnix_vector_owner_free:
+ * @owner: (transfer full) (nullable): an owner
+ */
+void
+fdnix_vector_owner_free (FdnixVectorOwner *owner)
+{
+  if (owner == NULL)
+    return;
+  g_free (owner->package_name);
+  g_free (owner->version);
+  g_free (owner->embed_text_hash);
+  g_free (owner);
+}
+
 struct _FdnixBatchSink {
   FdnixStore            *store;
   FdnixObjects          *objects;

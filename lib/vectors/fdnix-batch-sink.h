@@ -21,6 +21,20 @@
 
 G_BEGIN_DECLS
 
+/* Which record a vector belongs to: what the sink stores a vector under
+ * and marks, or unmarks.  The embed pass keeps one per text in flight, the
+ * index step one per live entry of a file it compacts. */
+typedef struct {
+  gchar *package_name;
+  gchar *version;
+  gchar *embed_text_hash;
+} FdnixVectorOwner;
+
+FdnixVectorOwner *fdnix_vector_owner_new  (const gchar      *package_name,
+                                           const gchar      *version,
+                                           const gchar      *embed_text_hash);
+void              fdnix_vector_owner_free (FdnixVectorOwner *owner);
+
 typedef struct _FdnixBatchSink FdnixBatchSink;
 
 FdnixBatchSink *fdnix_batch_sink_new        (FdnixStore      *store,
@@ -52,6 +66,7 @@ guint64         fdnix_batch_sink_get_unapplied (FdnixBatchSink *self);
 guint64         fdnix_batch_sink_get_unmarked  (FdnixBatchSink *self);
 void            fdnix_batch_sink_free       (FdnixBatchSink  *self);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixVectorOwner, fdnix_vector_owner_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixBatchSink, fdnix_batch_sink_free)
 
 G_END_DECLS

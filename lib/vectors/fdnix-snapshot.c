@@ -19,28 +19,13 @@ typedef enum {
 } FileStateKind;
 
 typedef struct {
-  gchar    *name;
-  gchar    *version;
-  gchar    *embed_text_hash;
-  gboolean  taken;
-} Live;
-
-typedef struct {
   gchar              *key;
   FdnixIdsDigest      records;  /* ids of the records pointing here */
   FdnixBatchFileInfo *info;     /* what the file holds; NULL if unknown */
   FileStateKind       kind;
-  GHashTable         *live;     /* name → Live, for FILE_COMPACT */
+  GHashTable         *live;     /* name → FdnixVectorOwner, for FILE_COMPACT;
+                                   an entry moved into the sink leaves */
 } FileState;
-
-static void
-live_free (Live *live)
-{
-  g_free (live->name);
-  g_free (live->version);
-  g_free (live->embed_text_hash);
-  g_free (live);
-}
 
 static void
 file_state_free (FileState *fs)
@@ -55,7 +40,7 @@ file_state_free (FileState *fs)
 typedef struct {
   FdnixStore       *store;
   FdnixObjects     *objects;
-  FdnixEmbedder    *embedder;
+  const FdnixEmbedderInfo *embedder;
   FdnixBatchSink   *sink;
   const gchar      *model;
   guint             dimension;
@@ -126,7 +111,7 @@ on_collect (FdnixRecord *record, gpointer user_data, GError **error)
 {
   Step *step = user_data;
   FileState *fs;
-  Live *live;
+  FdnixVectorOwner *live;
 
   if (!fdnix_cancel_check (error))
     return FALSE;
@@ -137,13 +122,10 @@ on_collect (FdnixRecord *record, gpointer user_data, GError **error)
     return TRUE;
   if (fs->kind == FILE_MISSING)
     return unmark_record (step, record, error);
-  live = g_new0 (Live, 1);
-  live->name = g_strdup (record->package_name);
-  live->version = g_strdup (record->version);
-  live->embed_text_hash = g_strdup (record->embed_text_hash);
+  live = fdnix_vector_owner_new (record->package_name, record->version, record->embed_text_hash);
   if (fs->live == NULL)
-    fs->live = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) live_free);
-  g_hash_table_replace (fs->live, live->name, live);
+    fs->live = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) fdnix_vector_owner_free);
+  g_hash_table_replace (fs->live, live->package_name, live);
   return TRUE;
 }
 
@@ -419,10 +401,10 @@ unmark_live (Step *step, FileState *fs, GError **error)
   g_hash_table_iter_init (&iter, fs->live);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
-      Live *live = value;
+      FdnixVectorOwner *live = value;
 
-      if (!live->taken &&
-          !fdnix_batch_sink_unmark (step->sink, live->name, live->version, live->embed_text_hash, error))
+      if (!fdnix_batch_sink_unmark (step->sink, live->package_name, live->version, live->embed_text_hash,
+                                    error))
         return FALSE;
     }
   return TRUE;
@@ -453,14 +435,15 @@ compact_file (Step *step, FileState *fs, FdnixSnapshotResult *result, GError **e
   fdnix_crash_point ("compact-read");
   for (guint i = 0; fs->live != NULL && i < batch->count; i++)
     {
-      Live *live = g_hash_table_lookup (fs->live, batch->package_names->pdata[i]);
+      FdnixVectorOwner *live = g_hash_table_lookup (fs->live, batch->package_names->pdata[i]);
 
-      if (live == NULL || live->taken || batch->dimension != step->dimension)
+      if (live == NULL || batch->dimension != step->dimension)
         continue;
-      if (!fdnix_batch_sink_add (step->sink, live->name, live->version, live->embed_text_hash,
+      if (!fdnix_batch_sink_add (step->sink, live->package_name, live->version, live->embed_text_hash,
                                  batch->vectors + (gsize) i * batch->dimension, error))
         return FALSE;
-      live->taken = TRUE;
+      /* taken: a second entry of the name is neither moved nor unmarked */
+      g_hash_table_remove (fs->live, batch->package_names->pdata[i]);
       moved++;
     }
   g_debug ("compacted %s: %u of %u entries kept", fs->key, moved, batch->count);
@@ -537,7 +520,7 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   index->created_at = fdnix_now_iso8601 ();
   index->dimension = step->dimension;
   index->model = g_strdup (step->model);
-  index->embedder = g_strdup (fdnix_embedder_get_service (step->embedder));
+  index->embedder = g_strdup (step->embedder->service);
   index->run_id = g_strdup (run_id);
   plan_superseded (step, index);
   fdnix_vector_index_finish (index);
@@ -657,7 +640,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  * fdnix_snapshot_update:
  * @store: the package table
  * @objects: where the vector files and the index are
- * @embedder: the current embedder (model and dimension)
+ * @embedder: the current embedder (service, model and dimension)
  * @sink: the run's sink (compacted entries go there; it knows the files
  *   this process wrote)
  * @run_id: recorded in the index
@@ -679,7 +662,7 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  * Returns: TRUE on success (converged or not).
  */
 gboolean
-fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
+fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, const FdnixEmbedderInfo *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
                        guint64 keep_superseded, const FdnixFloor *floor, FdnixSnapshotResult *out_result,
                        GError **error)
@@ -692,8 +675,8 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.objects = objects;
   step.embedder = embedder;
   step.sink = sink;
-  step.model = fdnix_embedder_get_model (embedder);
-  step.dimension = fdnix_embedder_get_dimension (embedder);
+  step.model = embedder->model;
+  step.dimension = embedder->dimension;
   step.vectors_per_file = MAX (1, vectors_per_file);
   step.floor = floor;
   step.keep_superseded = keep_superseded;

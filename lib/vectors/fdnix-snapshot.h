@@ -35,7 +35,7 @@
 
 #include "core/fdnix-floor.h"
 #include "vectors/fdnix-batch-sink.h"
-#include "embed/fdnix-embedder.h"
+#include "core/fdnix-embedder-info.h"
 #include "vectors/fdnix-objects.h"
 #include "store/fdnix-store.h"
 
@@ -56,7 +56,7 @@ typedef struct {
 
 gboolean fdnix_snapshot_update (FdnixStore          *store,
                                 FdnixObjects        *objects,
-                                FdnixEmbedder       *embedder,
+                                const FdnixEmbedderInfo *embedder,
                                 FdnixBatchSink      *sink,
                                 const gchar         *run_id,
                                 guint                vectors_per_file,

@@ -91,13 +91,6 @@ FdnixVectorBatch *fdnix_vector_batch_load  (GBytes            *stored,
                                             GError           **error);
 void              fdnix_vector_batch_free  (FdnixVectorBatch  *batch);
 
-/* Number text */
-#define FDNIX_FLOAT_TEXT_MAX 24
-gsize  fdnix_float_format (gfloat  value,
-                           gchar   out[FDNIX_FLOAT_TEXT_MAX]);
-gfloat fdnix_float_parse  (const gchar *text,
-                           gsize        length);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixBatchFileInfo, fdnix_batch_file_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixVectorFileWriter, fdnix_vector_file_writer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixVectorBatch, fdnix_vector_batch_free)
