@@ -16,7 +16,7 @@
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder-bedrock.h"
 #include "embed/fdnix-embedder-openai.h"
-#include "embed/fdnix-embedder.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "ingest/fdnix-json-stream.h"
 #include "ingest/fdnix-metadata-run.h"
 #include "ingest/fdnix-normalize.h"
