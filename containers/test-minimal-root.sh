@@ -193,7 +193,7 @@ for dockerfile in $dockerfiles; do
       done' - "/usr/bin/$p" |
       sed -n 's/^\([^:, ]*\)\(:[a-z0-9]*\)\{0,1\}: .*/\1/p; s/^\(unowned([^)]*)\): .*/\1/p' | sort -u >"$work/needed-$p"
     [ -s "$work/needed-$p" ] || die "$p: no library package found (ldd or dpkg -S failed)"
-    missing=$(comm -23 "$work/needed-$p" "$work/allowed" | tr '\n' ' ')
+    missing=$(comm -23 "$work/needed-$p" "$work/allowed" | tr '\n' ' ' | sed 's/ $//')
     [ -z "$missing" ] ||
       die "$(basename "$dockerfile"): $p needs $missing, which its RUNTIME_PACKAGES do not bring"
     echo "$(basename "$dockerfile"): $p loads libraries of $(tr '\n' ' ' <"$work/needed-$p")"
