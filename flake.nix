@@ -69,6 +69,7 @@
           fdnix = pkgs.fdnix;
           metadata-image = images.metadata;
           embed-image = images.embed;
+          search-image = images.search;
         }
       );
 
@@ -84,6 +85,7 @@
           default = app "fdnix-metadata";
           fdnix-metadata = app "fdnix-metadata";
           fdnix-embed = app "fdnix-embed";
+          fdnix-search = app "fdnix-search";
         }
       );
 
@@ -130,10 +132,12 @@
           fdnix = pkgs.fdnix;
           version-metadata = pkgs.fdnix.tests.version-metadata;
           version-embed = pkgs.fdnix.tests.version-embed;
+          version-search = pkgs.fdnix.tests.version-search;
           metadata-image = imageCheck images.metadata ''
             "root${lib.getExe' pkgs.nix "nix-env"}" --version
           '';
           embed-image = imageCheck images.embed "";
+          search-image = imageCheck images.search "";
           nixos-module = import ./nix/module-check.nix {
             inherit lib pkgs;
             inherit (nixpkgs.lib) nixosSystem;

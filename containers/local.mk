@@ -1,6 +1,7 @@
-# containers: Dockerfiles, the AWS pipeline (ECS task definitions, Step
-# Functions state machine, EventBridge schedule, IAM), the scripts that push
-# images and apply the pipeline, and the minimal-Debian runtime check.
+# containers: Dockerfiles (metadata, embed, search), the AWS pipeline (ECS
+# task definitions, Step Functions state machine, EventBridge schedule, IAM),
+# the scripts that push images and apply the pipeline, and the
+# minimal-Debian runtime check.
 # Shipped in the tarball; nothing here is built or installed.
 EXTRA_DIST += \
 	containers/README.md \
@@ -8,6 +9,8 @@ EXTRA_DIST += \
 	containers/metadata.Dockerfile.dockerignore \
 	containers/embed.Dockerfile \
 	containers/embed.Dockerfile.dockerignore \
+	containers/search.Dockerfile \
+	containers/search.Dockerfile.dockerignore \
 	containers/ecs/fdnix-metadata.task.json \
 	containers/ecs/fdnix-embed.task.json \
 	containers/stepfunctions/fdnix-daily-pipeline.asl.json \

@@ -5,17 +5,19 @@
 # as an OCI image without Docker: nix build .#metadata-image.
 #
 # containers/test-minimal-root.sh reads DEBIAN_IMAGE, BUILD_PACKAGES and
-# RUNTIME_PACKAGES from these lines (each on one line, the same in both
-# Dockerfiles), builds in a minbase root of that suite with BUILD_PACKAGES
-# and runs the programs in one holding exactly RUNTIME_PACKAGES: change them
-# here only, and both images and that proof follow.  Build and runtime stages
-# use the same release, so the programs meet the libraries they were built
-# against (trixie's t64 library packages).
+# RUNTIME_PACKAGES from these lines (each on one line; DEBIAN_IMAGE and
+# BUILD_PACKAGES the same in every Dockerfile), builds in a minbase root of
+# that suite with BUILD_PACKAGES, runs the programs in one holding the
+# runtime packages and checks that each program finds its libraries among
+# its own image's RUNTIME_PACKAGES: change them here only, and the images
+# and that proof follow.  Build and runtime stages use the same release, so
+# the programs meet the libraries they were built against (trixie's t64
+# library packages).
 
 ARG DEBIAN_IMAGE=debian:trixie-slim
 
 FROM ${DEBIAN_IMAGE} AS build
-ARG BUILD_PACKAGES="autoconf automake libtool make gcc libc6-dev pkg-config libglib2.0-dev libjson-glib-dev libcurl4-gnutls-dev libgnutls28-dev libsqlite3-dev libstemmer-dev libbrotli-dev zlib1g-dev check ca-certificates"
+ARG BUILD_PACKAGES="autoconf automake libtool make gcc libc6-dev pkg-config libglib2.0-dev libjson-glib-dev libcurl4-gnutls-dev libgnutls28-dev libsqlite3-dev libstemmer-dev libbrotli-dev zlib1g-dev libsoup-3.0-dev check ca-certificates"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
  && rm -rf /var/lib/apt/lists/*

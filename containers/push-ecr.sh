@@ -3,14 +3,15 @@
 #
 # Usage: containers/push-ecr.sh [-n] [-r REGION] [-a ACCOUNT_ID] [-t TAG] IMAGE...
 #   IMAGE is one of
-#     metadata | embed        build it with the flake (nix build .#<name>-image)
+#     metadata | embed | search  build it with the flake (nix build .#<name>-image)
 #     NAME=PATH               PATH is an image file: a docker-archive tarball
 #                             (buildLayeredImage, docker save) or the script
 #                             that streamLayeredImage builds
 #     NAME=docker-daemon:REF  an image built with containers/*.Dockerfile
-#   NAME is metadata or embed; the repositories are the original pipeline's,
-#   METADATA_REPOSITORY (default fdnix-metadata-generator) and
-#   EMBED_REPOSITORY (default fdnix-embedding-generator), as in aws-apply.sh.
+#   NAME is metadata, embed or search; the repositories are the original
+#   pipeline's, METADATA_REPOSITORY (default fdnix-metadata-generator) and
+#   EMBED_REPOSITORY (default fdnix-embedding-generator), as in aws-apply.sh,
+#   and SEARCH_REPOSITORY (default fdnix-search) for the search server.
 #   -n prints what would go where and stops (no AWS, no build, no push).
 # Needs: aws (CLI v2), skopeo; nix for the first form.
 # Creates the repository (scan on push, immutable tags) when it is missing.
@@ -20,7 +21,7 @@ region=${AWS_REGION:-}
 account=
 tag=
 dry_run=
-usage () { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage () { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while getopts nr:a:t:h opt; do
   case $opt in
     n) dry_run=1 ;;
@@ -34,8 +35,9 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || usage
 [ -n "$region" ] || { echo "push-ecr.sh: set AWS_REGION or pass -r" >&2; exit 2; }
 : "${METADATA_REPOSITORY:=fdnix-metadata-generator}" "${EMBED_REPOSITORY:=fdnix-embedding-generator}"
+: "${SEARCH_REPOSITORY:=fdnix-search}"
 for spec in "$@"; do
-  case ${spec%%=*} in metadata|embed) ;; *) echo "push-ecr.sh: unknown image ${spec%%=*}" >&2; exit 2 ;; esac
+  case ${spec%%=*} in metadata|embed|search) ;; *) echo "push-ecr.sh: unknown image ${spec%%=*}" >&2; exit 2 ;; esac
 done
 if [ -z "$dry_run" ]; then
   for tool in aws skopeo; do
@@ -57,7 +59,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 for spec in "$@"; do
   case $spec in
-    metadata|embed)
+    metadata|embed|search)
       name=$spec
       if [ -n "$dry_run" ]; then
         src="(nix build .#$name-image)"
@@ -72,6 +74,7 @@ for spec in "$@"; do
   case $name in
     metadata) repo=$METADATA_REPOSITORY ;;
     embed) repo=$EMBED_REPOSITORY ;;
+    search) repo=$SEARCH_REPOSITORY ;;
   esac
   if [ -n "$dry_run" ]; then
     echo "$name: $src -> $registry/$repo:$tag"

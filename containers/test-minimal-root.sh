@@ -6,12 +6,14 @@
 # Bootstraps that suite once (debootstrap --variant=minbase) and copies it
 # into a build root holding BUILD_PACKAGES, where the checkout is built as
 # the Dockerfiles build it, and a runtime root holding exactly
-# RUNTIME_PACKAGES, the user 10001 and the /nix it owns.  In the runtime
-# root, as uid 10001:
+# RUNTIME_PACKAGES of all images, the user 10001 and the /nix it owns.
+# Each program an image copies must find every shared library it needs in a
+# package of that image's own RUNTIME_PACKAGES (with their dependencies) or
+# of the base system.  In the runtime root, as uid 10001:
 #  1. the README quick start: fdnix-metadata on $FDNIX_CORPUS (a fixture
 #     from tests/ when unset), twice (the second run writes nothing), then
 #     fdnix-embed as the AWS pipeline runs it (two shards, the index step),
-#     then once whole (it embeds nothing);
+#     then once whole (it embeds nothing), then fdnix-search on the result;
 #  2. the metadata image's default source, nix-env on <nixpkgs> from
 #     NIX_PATH, on the nix test fixture (tests/data/nix);
 #  3. the same on a current, unshimmed nixpkgs ($FDNIX_TEST_NIXPKGS: a
@@ -34,6 +36,11 @@ mirror=${FDNIX_MINROOT_MIRROR:-http://deb.debian.org/debian}
 input=${FDNIX_CORPUS:-$top/tests/data/metadata/small.json}
 [ -f "$input" ] || { echo "test-minimal-root.sh: no input at $input" >&2; exit 2; }
 input_name=$(basename "$input")
+# a query with results in the fixture or in a real nixpkgs
+case $input in
+  "$top/tests/data/metadata/small.json") query="alpha tool" ;;
+  *) query=ripgrep ;;
+esac
 nixpkgs=${FDNIX_TEST_NIXPKGS:-}
 nixpkgs_rev=${FDNIX_TEST_NIXPKGS_REV:-HEAD}
 keep=0
@@ -41,7 +48,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --mirror) mirror=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) sed -n '2,29p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,32p' "$0" >&2; exit 2 ;;
   esac
 done
 
@@ -65,7 +72,7 @@ else
 fi
 
 # --- what the Dockerfiles say, so that this cannot drift from them
-dockerfiles="$top/containers/metadata.Dockerfile $top/containers/embed.Dockerfile"
+dockerfiles="$top/containers/metadata.Dockerfile $top/containers/embed.Dockerfile $top/containers/search.Dockerfile"
 arg_values () {  # NAME: the distinct values of `ARG NAME=...` in the Dockerfiles
   # shellcheck disable=SC2086
   sed -n "s/^ARG $1=\"\\{0,1\\}\\([^\"]*\\)\"\\{0,1\\}\$/\\1/p" $dockerfiles | sort -u
@@ -103,6 +110,8 @@ set --
   set -- "--cache-dir=$(cd "$FDNIX_MINROOT_CACHE" && pwd)"
 debootstrap --variant=minbase "$@" "$suite" "$base" "$mirror" >"$work/debootstrap.log" 2>&1 ||
   { tail -20 "$work/debootstrap.log" >&2; die "debootstrap $suite failed"; }
+# what the slim base image has before any RUNTIME_PACKAGES
+chroot "$base" dpkg-query -W -f '${Package}\n' | sort -u >"$work/base-packages"
 cp /etc/resolv.conf "$base/etc/resolv.conf"
 cp -a "$base" "$build"
 mv "$base" "$root"
@@ -161,6 +170,36 @@ for p in $programs; do
   fi
 done
 
+# The runtime root holds every image's packages; each image holds only its
+# own.  So for each Dockerfile: the packages its RUNTIME_PACKAGES bring
+# (apt's dependency closure, no recommends) and the base system's must own
+# every library its programs load.
+for dockerfile in $dockerfiles; do
+  own=$(sed -n 's/^ARG RUNTIME_PACKAGES="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$dockerfile")
+  copied=$(sed -n 's|^COPY --from=build /out/usr/bin/\(fdnix-[a-z-]*\) .*|\1|p' "$dockerfile")
+  [ -n "$copied" ] || die "$(basename "$dockerfile") copies no program"
+  # shellcheck disable=SC2086
+  in_root "$root" apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+      --no-breaks --no-replaces --no-enhances $own 2>/dev/null |
+    sed -n 's/^\([a-z0-9][a-z0-9.+-]*\)$/\1/p' | cat - "$work/base-packages" | sort -u >"$work/allowed"
+  for p in $copied; do
+    echo "$programs" | grep -qx "$p" || die "$(basename "$dockerfile") copies $p, which the build did not install"
+    # a library by the name ldd gives, its target, or that without /usr
+    # (dpkg knows each file by the path its package ships it at)
+    in_root "$root" sh -c 'for lib in $(ldd "$1" | awk "/=> \\// { print \$3 } /^\t\// { print \$1 }"); do
+        real=$(readlink -f "$lib")
+        dpkg -S "$lib" 2>/dev/null || dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null ||
+          echo "unowned($lib): $lib"
+      done' - "/usr/bin/$p" |
+      sed -n 's/^\([^:, ]*\)\(:[a-z0-9]*\)\{0,1\}: .*/\1/p; s/^\(unowned([^)]*)\): .*/\1/p' | sort -u >"$work/needed-$p"
+    [ -s "$work/needed-$p" ] || die "$p: no library package found (ldd or dpkg -S failed)"
+    missing=$(comm -23 "$work/needed-$p" "$work/allowed" | tr '\n' ' ' | sed 's/ $//')
+    [ -z "$missing" ] ||
+      die "$(basename "$dockerfile"): $p needs $missing, which its RUNTIME_PACKAGES do not bring"
+    echo "$(basename "$dockerfile"): $p loads libraries of $(tr '\n' ' ' <"$work/needed-$p")"
+  done
+done
+
 as_fdnix () {  # LOG SCRIPT [NAME=VALUE...]: a shell as uid 10001 with the images' environment
   log=$1 script=$2; shift 2
   chroot --userspec=10001:10001 "$root" env -i \
@@ -182,13 +221,15 @@ as_fdnix "$work/run.log" '
     fdnix-embed --log-format=text --index-only --summary-json index.json
     fdnix-embed --log-format=text --summary-json embed.json
     ls -l .local/share/fdnix .local/share/fdnix/vector-index
-  ' INPUT="/srv/fdnix/$input_name"
+    fdnix-search --version
+    fdnix-search --log-format=text --limit 3 --min-score 0 --json --summary-json search.json "$QUERY"
+  ' INPUT="/srv/fdnix/$input_name" QUERY="$query"
 
 # the figures, read with the host python (the root has no JSON tool)
 python3 - "$root/var/lib/fdnix" <<'PY'
 import json, sys, os
 d = sys.argv[1]
-s = {n: json.load(open(os.path.join(d, n + ".json"))) for n in ("first", "second", "embed", "shard0", "shard1", "index")}
+s = {n: json.load(open(os.path.join(d, n + ".json"))) for n in ("first", "second", "embed", "shard0", "shard1", "index", "search")}
 c = lambda n: s[n].get("counts", {})
 print("metadata first run:", c("first"))
 print("metadata second run:", c("second"))
@@ -200,6 +241,9 @@ assert c("second").get("written", 0) == 0, "the second metadata run wrote again"
 assert c("shard0").get("embedded", 0) + c("shard1").get("embedded", 0) == written, "the shards did not embed every package once"
 assert c("index").get("index_written", 0) == 1, "the index step wrote no index"
 assert c("embed").get("embedded", 0) == 0, "a whole run after the shards embedded again"
+print("search:", c("search"))
+assert c("search").get("packages", 0) == written, "fdnix-search did not load every package"
+assert c("search").get("results", 0) > 0, "fdnix-search found nothing"
 assert os.path.exists(os.path.join(d, ".local/share/fdnix/vector-index/index.json.gz")), "no vector index"
 for n in s:
     assert s[n].get("exit_status", 0) == 0, f"{n}: exit status {s[n].get('exit_status')}"

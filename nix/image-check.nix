@@ -1,7 +1,8 @@
 # Checks an image from images.nix without a container engine: streams it,
 # unpacks its layers into a root, and checks the config (non-root user, CA
-# bundle, labels, fixed creation date), that the entrypoint's whole closure is
-# inside the image, and that the entrypoint runs (--version).
+# bundle, labels, fixed creation date, the entrypoint's arguments and the
+# exposed ports), that the entrypoint's whole closure is inside the image,
+# and that the entrypoint runs (--version).
 {
   lib,
   runCommand,
@@ -34,6 +35,10 @@ runCommand "${image.name}-check"
 
     entry=$(jq -r '.config.Entrypoint[0]' "$config")
     test "$entry" = "${lib.getExe' fdnix image.passthru.program}"
+    test "$(jq -c '.config.Entrypoint[1:]' "$config")" = ${lib.escapeShellArg (builtins.toJSON image.passthru.extraArgs)}
+    test "$(jq -c '.config.ExposedPorts // {} | keys' "$config")" = ${
+      lib.escapeShellArg (builtins.toJSON (lib.sort lib.lessThan (map (p: "${toString p}/tcp") image.passthru.ports)))
+    }
     user=$(jq -r '.config.User' "$config")
     test "$user" = "${image.passthru.uid}:${image.passthru.uid}"
     test "$(jq -r '.created' "$config")" = "${created}"

@@ -1,7 +1,8 @@
-# OCI images for the ECS tasks, built without Docker (dockerTools).  Each
-# holds one program as entrypoint, its closure, a CA bundle and a non-root
-# user; the metadata image also holds nix, so fdnix-metadata can run
-# `nix-env -qaP --json --meta` itself.
+# OCI images for the ECS tasks and the search server, built without Docker
+# (dockerTools).  Each holds one program as entrypoint, its closure, a CA
+# bundle and a non-root user; the metadata image also holds nix, so
+# fdnix-metadata can run `nix-env -qaP --json --meta` itself, and the search
+# image serves HTTP on port 8080 of every address of the container.
 {
   lib,
   dockerTools,
@@ -38,6 +39,8 @@ let
       extraContents ? [ ],
       extraEnv ? [ ],
       extraDirs ? "",
+      extraArgs ? [ ],
+      ports ? [ ],
     }:
     dockerTools.streamLayeredImage {
       name = "fdnix-${name}";
@@ -54,7 +57,7 @@ let
       '';
       enableFakechroot = false;
       config = {
-        Entrypoint = [ (lib.getExe' fdnix "fdnix-${name}") ];
+        Entrypoint = [ (lib.getExe' fdnix "fdnix-${name}") ] ++ extraArgs;
         User = "${uid}:${uid}";
         WorkingDir = "/var/lib/fdnix";
         Env = [
@@ -71,10 +74,13 @@ let
           "org.opencontainers.image.source" = "https://github.com/fdnix/fdnix";
           "org.opencontainers.image.licenses" = "MIT";
         };
+      }
+      // lib.optionalAttrs (ports != [ ]) {
+        ExposedPorts = lib.genAttrs (map (p: "${toString p}/tcp") ports) (_: { });
       };
       passthru = {
         program = "fdnix-${name}";
-        inherit uid;
+        inherit uid extraArgs ports;
       };
     };
 in
@@ -97,5 +103,19 @@ in
   embed = mkImage {
     name = "embed";
     description = "package embeddings into the fdnix vector files";
+  };
+
+  # The server on every address of the container (its network is its own);
+  # the data come from a volume on /var/lib/fdnix (read-only is enough) or
+  # from S3 (S3_BUCKET and the AWS variables).
+  search = mkImage {
+    name = "search";
+    description = "fdnix package search over HTTP (API and page)";
+    extraArgs = [
+      "--serve"
+      "--listen"
+      "0.0.0.0:8080"
+    ];
+    ports = [ 8080 ];
   };
 }

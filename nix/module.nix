@@ -1,6 +1,8 @@
 # NixOS module: services.fdnix runs fdnix-metadata then fdnix-embed from a
-# timer, with the hardened units of systemd/ (parsed from the same files that
-# `make install` installs) and a validated fdnix.conf rendered from `settings`.
+# timer, and services.fdnix.search runs the search server (fdnix-search
+# --serve) on what they publish, with the hardened units of systemd/ (parsed
+# from the same files that `make install` installs) and a validated
+# fdnix.conf rendered from `settings`.
 { self }:
 {
   config,
@@ -52,6 +54,7 @@ let
       after = lib.concatMap (lib.splitString " ") (unit.Unit.After or [ ]);
       wants = lib.concatMap (lib.splitString " ") (unit.Unit.Wants or [ ]);
       requires = lib.concatMap (lib.splitString " ") (unit.Unit.Requires or [ ]);
+      wantedBy = lib.concatMap (lib.splitString " ") ((unit.Install or { }).WantedBy or [ ]);
       environment = lib.listToAttrs envPairs // {
         FDNIX_CONFIG = "/etc/fdnix/fdnix.conf";
       };
@@ -63,6 +66,33 @@ let
     };
 
   timer = readUnit ../systemd/fdnix.timer { };
+
+  # services.fdnix.search.listen: ADDRESS:PORT, the address an IPv4 one or
+  # an IPv6 one in brackets; the port is what openFirewall opens
+  listenParts = builtins.match "(.+):([0-9]+)" cfg.search.listen;
+  searchPort = lib.toInt (lib.elemAt listenParts 1);
+  searchService =
+    let
+      base = serviceFrom ../systemd/fdnix-search.service.in;
+      # a port below 1024 needs CAP_NET_BIND_SERVICE in the host's user
+      # namespace: granted, and PrivateUsers= (a namespace of its own) off
+      privileged = lib.optionalAttrs (searchPort < 1024) {
+        CapabilityBoundingSet = "CAP_NET_BIND_SERVICE";
+        AmbientCapabilities = "CAP_NET_BIND_SERVICE";
+        PrivateUsers = "no";
+      };
+    in
+    base
+    // {
+      serviceConfig =
+        base.serviceConfig
+        // privileged
+        // {
+          ExecStart = "${cfg.package}/bin/fdnix-search --serve --listen ${lib.escapeShellArg cfg.search.listen}";
+        };
+      # a long-running server: a new fdnix.conf takes a restart
+      restartTriggers = [ configFile ];
+    };
 
   settingValue =
     types.oneOf [
@@ -88,7 +118,8 @@ let
   } cfg.settings;
 
   # The rendered file is checked against the programs themselves: every
-  # [group] key must be a setting that fdnix-metadata or fdnix-embed registers.
+  # [group] key must be a setting that fdnix-metadata, fdnix-embed or
+  # fdnix-search registers.
   configFile =
     pkgs.runCommand "fdnix.conf"
       {
@@ -97,7 +128,8 @@ let
         passAsFile = [ "text" ];
       }
       ''
-        { fdnix-metadata --list-settings; fdnix-embed --list-settings; } | cut -f1 | sort -u > known
+        { fdnix-metadata --list-settings; fdnix-embed --list-settings; fdnix-search --list-settings; } |
+          cut -f1 | sort -u > known
         group=
         while IFS= read -r line; do
           case $line in
@@ -118,7 +150,7 @@ in
       type = types.package;
       default = self.packages.${pkgs.stdenv.hostPlatform.system}.fdnix;
       defaultText = lib.literalExpression "fdnix.packages.\${system}.fdnix";
-      description = "The fdnix package whose fdnix-metadata and fdnix-embed the units run.";
+      description = "The fdnix package whose programs the units run.";
     };
 
     settings = mkOption {
@@ -181,22 +213,66 @@ in
       default = lib.head timer.Timer.RandomizedDelaySec;
       description = "RandomizedDelaySec= of the timer.";
     };
-  };
 
-  config = mkIf cfg.enable {
-    environment.etc."fdnix/fdnix.conf".source = configFile;
+    search = {
+      enable = mkEnableOption ''
+        the fdnix search server (`fdnix-search --serve`, see fdnix-search(1)):
+        the HTTP API and search page over what fdnix-embed publishes, reloaded
+        when it publishes a new index. It runs as the pipeline's dynamic user
+        with /var/lib/fdnix read-only, with the same `settings` and
+        `environmentFile`; it does not need `services.fdnix.enable` when the
+        data come from elsewhere (an S3 bucket, say)'';
 
-    systemd.services.fdnix-metadata = serviceFrom ../systemd/fdnix-metadata.service.in;
-    systemd.services.fdnix-embed = serviceFrom ../systemd/fdnix-embed.service.in;
+      listen = mkOption {
+        type = types.strMatching "(([0-9]{1,3}[.]){3}[0-9]{1,3}|[[][0-9a-fA-F:.]+[]]):[0-9]{1,5}";
+        default = "127.0.0.1:8080";
+        example = "[::]:8080";
+        description = ''
+          The address and TCP port to listen on (`--listen`): an IPv4
+          address or an IPv6 one in brackets, then `:PORT` (`0.0.0.0` and
+          `[::]` are every address). The default answers this machine only;
+          put a TLS reverse proxy in front rather than opening the server to
+          a network. A port below 1024 gets CAP_NET_BIND_SERVICE.
+        '';
+      };
 
-    systemd.timers.fdnix = {
-      description = lib.head timer.Unit.Description;
-      documentation = lib.concatMap (lib.splitString " ") (timer.Unit.Documentation or [ ]);
-      wantedBy = [ "timers.target" ];
-      timerConfig = lib.mapAttrs (_: collapse) timer.Timer // {
-        OnCalendar = cfg.schedule;
-        RandomizedDelaySec = cfg.randomizedDelay;
+      openFirewall = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Open the TCP port of `listen` in the firewall.";
       };
     };
   };
+
+  config = lib.mkMerge [
+    (mkIf (cfg.enable || cfg.search.enable) {
+      environment.etc."fdnix/fdnix.conf".source = configFile;
+    })
+
+    (mkIf cfg.enable {
+      systemd.services.fdnix-metadata = serviceFrom ../systemd/fdnix-metadata.service.in;
+      systemd.services.fdnix-embed = serviceFrom ../systemd/fdnix-embed.service.in;
+
+      systemd.timers.fdnix = {
+        description = lib.head timer.Unit.Description;
+        documentation = lib.concatMap (lib.splitString " ") (timer.Unit.Documentation or [ ]);
+        wantedBy = [ "timers.target" ];
+        timerConfig = lib.mapAttrs (_: collapse) timer.Timer // {
+          OnCalendar = cfg.schedule;
+          RandomizedDelaySec = cfg.randomizedDelay;
+        };
+      };
+    })
+
+    (mkIf cfg.search.enable {
+      assertions = [
+        {
+          assertion = searchPort >= 1 && searchPort <= 65535;
+          message = "services.fdnix.search.listen: port ${toString searchPort} is not between 1 and 65535";
+        }
+      ];
+      systemd.services.fdnix-search = searchService;
+      networking.firewall.allowedTCPPorts = lib.optional cfg.search.openFirewall searchPort;
+    })
+  ];
 }

@@ -1,9 +1,11 @@
-# systemd units: two oneshot services and the daily timer, installed into
-# systemd's unit directory when configure found one (--with-systemdsystemunitdir).
+# systemd units: two oneshot services, the daily timer and the search
+# server, installed into systemd's unit directory when configure found one
+# (--with-systemdsystemunitdir).
 # The services are templated so ExecStart names the installed programs.
 fdnix_systemd_templates = \
 	systemd/fdnix-metadata.service.in \
 	systemd/fdnix-embed.service.in \
+	systemd/fdnix-search.service.in \
 	$(NULL)
 fdnix_systemd_generated = $(fdnix_systemd_templates:.in=)
 

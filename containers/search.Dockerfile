@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1
+# fdnix-search --serve on Debian 13 (trixie), for people who build images
+# with Docker:
+#   docker build -f containers/search.Dockerfile -t fdnix-search .
+#   docker run -p 127.0.0.1:8080:8080 -v /var/lib/fdnix:/var/lib/fdnix:ro fdnix-search
+# (from the top of the source tree).  The Nix flake builds the same program
+# as an OCI image without Docker: nix build .#search-image.
+#
+# The server listens on port 8080 of every address of the container; the
+# data come from a volume on /var/lib/fdnix (read-only is enough: the
+# server writes nothing) or from S3 (S3_BUCKET and the AWS variables).
+#
+# containers/test-minimal-root.sh reads DEBIAN_IMAGE, BUILD_PACKAGES and
+# RUNTIME_PACKAGES from these lines (each on one line; DEBIAN_IMAGE and
+# BUILD_PACKAGES the same in every Dockerfile), builds in a minbase root of
+# that suite with BUILD_PACKAGES and checks that each program finds its
+# libraries among its own image's RUNTIME_PACKAGES: change them here only,
+# and the images and that proof follow.  Build and runtime stages use the
+# same release, so the program meets the libraries it was built against.
+
+ARG DEBIAN_IMAGE=debian:trixie-slim
+
+FROM ${DEBIAN_IMAGE} AS build
+ARG BUILD_PACKAGES="autoconf automake libtool make gcc libc6-dev pkg-config libglib2.0-dev libjson-glib-dev libcurl4-gnutls-dev libgnutls28-dev libsqlite3-dev libstemmer-dev libbrotli-dev zlib1g-dev libsoup-3.0-dev check ca-certificates"
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN autoreconf -fi \
+ && ./configure --prefix=/usr --sysconfdir=/etc --with-systemdsystemunitdir=no \
+ && make -j"$(nproc)" \
+ && make install DESTDIR=/out
+
+FROM ${DEBIAN_IMAGE}
+ARG RUNTIME_PACKAGES="ca-certificates libglib2.0-0t64 libjson-glib-1.0-0 libcurl3t64-gnutls libgnutls30t64 libsqlite3-0 libstemmer0d libbrotli1 zlib1g libsoup-3.0-0"
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 fdnix \
+ && useradd --system --uid 10001 --gid fdnix --home-dir /var/lib/fdnix --create-home fdnix
+COPY --from=build /out/usr/bin/fdnix-search /usr/bin/fdnix-search
+COPY --from=build /out/usr/share/ /usr/share/
+COPY --from=build /out/etc/fdnix/ /etc/fdnix/
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    FDNIX_DATA_DIR=/var/lib/fdnix
+LABEL org.opencontainers.image.title="fdnix-search" \
+      org.opencontainers.image.description="fdnix package search over HTTP (API and page)" \
+      org.opencontainers.image.source="https://github.com/fdnix/fdnix" \
+      org.opencontainers.image.licenses="MIT"
+EXPOSE 8080
+USER 10001:10001
+WORKDIR /var/lib/fdnix
+ENTRYPOINT ["/usr/bin/fdnix-search", "--serve", "--listen", "0.0.0.0:8080"]
