@@ -268,7 +268,7 @@ fdnix_embed_run (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedd
 
       fdnix_summary_phase_begin (summary, "index");
       ok = fdnix_snapshot_update (store, objects, embedder, sink, run_id, options->vectors_per_file,
-                                  options->keep_superseded, &options->floor, &result, error);
+                                  options->keep_superseded, &options->floor, &options->bundle, &result, error);
       fdnix_summary_phase_end (summary, "index");
       if (!ok)
         return FALSE;

@@ -65,6 +65,7 @@ typedef struct {
   FdnixVectorIndex *previous;  /* the same when usable (this model), or NULL */
   FdnixSnapshotResult *result;
   const FdnixFloor *floor;     /* or NULL: no floor */
+  const FdnixBundleBuilder *bundle; /* or NULL: no search bundle */
   guint64           published_vectors; /* vectors the current index lists (any model) */
   guint64           embedded;  /* records embedded with the model (pass A): what
                                   the index will list once lost ones are redone */
@@ -168,20 +169,24 @@ sorted_keys (GHashTable *table)
   return keys;
 }
 
+/* The batch files and search bundles in the objects, with their sizes. */
 static gboolean
 list_stored (Step *step, GError **error)
 {
   g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
+  g_autoptr(GPtrArray) bundles = list != NULL ? fdnix_objects_list (step->objects, FDNIX_BUNDLE_PREFIX, error)
+                                              : NULL;
 
-  if (list == NULL)
+  if (bundles == NULL)
     return FALSE;
+  g_ptr_array_extend_and_steal (list, g_steal_pointer (&bundles));
   step->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < list->len; i++)
     {
       FdnixObjectInfo *info = list->pdata[i];
       guint64 *size;
 
-      if (!fdnix_vector_key_is_batch (info->key))
+      if (!fdnix_vector_key_is_snapshot_file (info->key))
         continue;
       size = g_new (guint64, 1);
       *size = info->size;
@@ -495,6 +500,12 @@ plan_superseded (Step *step, FdnixVectorIndex *index)
     return;
   for (guint i = 0; i < index->files->len; i++)
     g_hash_table_add (listed, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  if (index->bundle != NULL)
+    g_hash_table_add (listed, index->bundle->key);
+  /* the previous bundle is kept like the previous files */
+  if (step->published->bundle != NULL && !g_hash_table_contains (listed, step->published->bundle->key) &&
+      g_hash_table_contains (step->stored, step->published->bundle->key))
+    fdnix_vector_index_add_superseded (index, step->published->bundle->key, index->created_at);
   for (guint i = 0; i < step->published->files->len; i++)
     {
       const gchar *key = ((FdnixBatchFileInfo *) step->published->files->pdata[i])->key;
@@ -517,6 +528,67 @@ plan_superseded (Step *step, FdnixVectorIndex *index)
     }
 }
 
+/* The search bundle of the table as it is now; NULL info without a
+ * builder.  Built on every run (a full read of the table): its sha256
+ * tells whether the published one is still right. */
+static gboolean
+build_bundle (Step *step, FdnixBundleInfo **out_info, GBytes **out_bytes, GError **error)
+{
+  g_autoptr(FdnixBundleInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 packages = 0;
+  gint64 start = g_get_monotonic_time ();
+
+  *out_info = NULL;
+  *out_bytes = NULL;
+  if (step->bundle == NULL || step->bundle->build == NULL)
+    return TRUE;
+  bytes = step->bundle->build (step->store, &packages, step->bundle->user_data, error);
+  if (bytes == NULL)
+    {
+      g_prefix_error (error, "building the search bundle: ");
+      return FALSE;
+    }
+  if (g_bytes_get_size (bytes) > FDNIX_OBJECTS_MAX_SIZE)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+                   "the search bundle is %" G_GSIZE_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
+                   " a reader accepts", g_bytes_get_size (bytes), FDNIX_OBJECTS_MAX_SIZE);
+      return FALSE;
+    }
+  info = g_new0 (FdnixBundleInfo, 1);
+  info->sha256 = fdnix_sha256_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  info->key = fdnix_bundle_key (info->sha256);
+  info->format = FDNIX_BUNDLE_FORMAT;
+  info->size = g_bytes_get_size (bytes);
+  info->packages = packages;
+  g_info ("built the search bundle (%" G_GUINT64_FORMAT " packages, %" G_GUINT64_FORMAT " bytes) in %.2f s",
+          packages, info->size, (g_get_monotonic_time () - start) / 1e6);
+  *out_info = g_steal_pointer (&info);
+  *out_bytes = g_steal_pointer (&bytes);
+  return TRUE;
+}
+
+/* Writes the bundle unless the very object is there already (same key,
+ * so same contents, and same size). */
+static gboolean
+put_bundle (Step *step, const FdnixBundleInfo *info, GBytes *bytes, FdnixSnapshotResult *result,
+            GError **error)
+{
+  const guint64 *stored_size = g_hash_table_lookup (step->stored, info->key);
+
+  if (stored_size != NULL && *stored_size == info->size)
+    return TRUE;
+  if (!fdnix_objects_put (step->objects, info->key, bytes, error))
+    return FALSE;
+  result->bundle_written = TRUE;
+  fdnix_count ("bundle_written", 1);
+  g_message ("wrote %s: %" G_GUINT64_FORMAT " packages, %" G_GUINT64_FORMAT " bytes", info->key,
+             info->packages, info->size);
+  fdnix_crash_point ("bundle-written");
+  return TRUE;
+}
+
 static gboolean
 write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResult *result,
              FdnixVectorIndex **out_index, GError **error)
@@ -525,7 +597,10 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   g_autoptr(GPtrArray) written = fdnix_batch_sink_files_since (step->sink, sink_mark);
   g_autoptr(GPtrArray) keys = sorted_keys (step->files);
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bundle_bytes = NULL;
 
+  if (!build_bundle (step, &index->bundle, &bundle_bytes, error))
+    return FALSE;
   for (guint i = 0; i < keys->len; i++)
     {
       FileState *fs = g_hash_table_lookup (step->files, keys->pdata[i]);
@@ -544,6 +619,7 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   result->files_listed = index->files->len;
   result->total_vectors = index->total_vectors;
   result->files_superseded = index->superseded->len;
+  result->bundle_size = index->bundle != NULL ? index->bundle->size : 0;
   /* returning here also skips the clean-up: every file stays */
   if (!check_floor (step, index->total_vectors, error) ||
       !fdnix_vector_index_check_limits (index, error))
@@ -554,6 +630,9 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
             index->files->len, index->total_vectors);
   else
     {
+      /* the bundle before the index that lists it, like a batch file */
+      if (index->bundle != NULL && !put_bundle (step, index->bundle, bundle_bytes, result, error))
+        return FALSE;
       bytes = fdnix_vector_index_serialize (index);
       if (!fdnix_objects_put (step->objects, FDNIX_VECTOR_INDEX_KEY, bytes, error))
         return FALSE;
@@ -575,19 +654,24 @@ static gboolean
 clean_up (Step *step, const FdnixVectorIndex *index, FdnixSnapshotResult *result, GError **error)
 {
   g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
+  g_autoptr(GPtrArray) bundles = list != NULL ? fdnix_objects_list (step->objects, FDNIX_BUNDLE_PREFIX, error)
+                                              : NULL;
   g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (list == NULL)
+  if (bundles == NULL)
     return FALSE;
+  g_ptr_array_extend_and_steal (list, g_steal_pointer (&bundles));
   for (guint i = 0; i < index->files->len; i++)
     g_hash_table_add (keep, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  if (index->bundle != NULL)
+    g_hash_table_add (keep, index->bundle->key);
   for (guint i = 0; i < index->superseded->len; i++)
     g_hash_table_add (keep, ((FdnixSupersededFile *) index->superseded->pdata[i])->key);
   for (guint i = 0; i < list->len; i++)
     {
       FdnixObjectInfo *info = list->pdata[i];
 
-      if (!fdnix_vector_key_is_batch (info->key) || g_hash_table_contains (keep, info->key))
+      if (!fdnix_vector_key_is_snapshot_file (info->key) || g_hash_table_contains (keep, info->key))
         continue;
       if (!fdnix_objects_delete (step->objects, info->key, error))
         return FALSE;
@@ -597,6 +681,7 @@ clean_up (Step *step, const FdnixVectorIndex *index, FdnixSnapshotResult *result
       fdnix_crash_point ("mid-cleanup");
     }
   return fdnix_objects_clean_partial (step->objects, FDNIX_VECTOR_PREFIX, error) &&
+         fdnix_objects_clean_partial (step->objects, FDNIX_BUNDLE_PREFIX, error) &&
          fdnix_objects_clean_partial (step->objects, FDNIX_VECTOR_INDEX_KEY, error);
 }
 
@@ -668,6 +753,8 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  * @floor: (nullable): the package floor: an index listing fewer vectors
  *   than it allows for the current index's count is neither written nor
  *   followed by any deletion (FDNIX_ERROR_UNSAFE)
+ * @bundle: (nullable): builds the search bundle the index lists (NULL or
+ *   no function: the index lists none)
  * @out_result: (out caller-allocates): what happened
  * @error: return location for an error
  *
@@ -681,8 +768,8 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
 gboolean
 fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
-                       guint64 keep_superseded, const FdnixFloor *floor, FdnixSnapshotResult *out_result,
-                       GError **error)
+                       guint64 keep_superseded, const FdnixFloor *floor, const FdnixBundleBuilder *bundle,
+                       FdnixSnapshotResult *out_result, GError **error)
 {
   Step step = { 0 };
   FdnixSnapshotResult result = { 0 };
@@ -696,6 +783,7 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *
   step.dimension = fdnix_embedder_get_dimension (embedder);
   step.vectors_per_file = MAX (1, vectors_per_file);
   step.floor = floor;
+  step.bundle = bundle;
   step.keep_superseded = keep_superseded;
   step.result = &result;
   step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);
