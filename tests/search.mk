@@ -22,6 +22,8 @@ endif
 SEARCH_SHELL_TESTS = \
 	tests/test-search-cli.sh \
 	tests/test-search-s3.sh \
+	tests/test-search-bundle.sh \
+	tests/test-search-bundle-aws.sh \
 	$(NULL)
 TESTS += $(SEARCH_SHELL_TESTS)
 EXTRA_DIST += \

@@ -402,27 +402,37 @@ load_bundle (FdnixObjects *objects, const FdnixBundleInfo *info, guint dimension
 /* The packages from the table: a snapshot of an fdnix-embed that wrote no
  * search bundle. */
 static FdnixSearchIndex *
-load_table (FdnixStore *store, FdnixObjects *objects, guint dimension, FdnixSearchLoadStats *stats,
-            GError **error)
+load_table (FdnixSearchStoreOpener open_store, gpointer user_data, FdnixObjects *objects, guint dimension,
+            FdnixSearchLoadStats *stats, gchar **out_store_name, GError **error)
 {
+  g_autoptr(FdnixStore) store = NULL;
   g_autoptr(FdnixSearchIndex) index = NULL;
   guint64 repeated = 0;
 
+  g_message ("%s in %s lists no search bundle (written by an older fdnix-embed): reading the "
+             "packages from the table instead", FDNIX_VECTOR_INDEX_KEY, fdnix_objects_describe (objects));
+  store = open_store (user_data, error);
   if (store == NULL)
+    return NULL;
+  index = fdnix_search_index_new_from_table (store, dimension, &stats->packages, &repeated, error);
+  if (index == NULL)
+    return NULL;
+  stats->repeated += repeated;
+  *out_store_name = g_strdup (fdnix_store_describe (store));
+  return g_steal_pointer (&index);
+}
+
+static FdnixStore *
+give_store (gpointer user_data, GError **error)
+{
+  if (user_data == NULL)
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND,
                    "%s lists no search bundle and no table was given: run fdnix-embed again",
                    FDNIX_VECTOR_INDEX_KEY);
       return NULL;
     }
-  g_message ("%s in %s lists no search bundle (written by an older fdnix-embed): reading the "
-             "packages from %s instead", FDNIX_VECTOR_INDEX_KEY, fdnix_objects_describe (objects),
-             fdnix_store_describe (store));
-  index = fdnix_search_index_new_from_table (store, dimension, &stats->packages, &repeated, error);
-  if (index == NULL)
-    return NULL;
-  stats->repeated += repeated;
-  return g_steal_pointer (&index);
+  return g_object_ref (user_data);
 }
 
 /**
@@ -442,6 +452,27 @@ FdnixSearchIndex *
 fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
                    FdnixSearchLoadStats *out_stats, GError **error)
 {
+  return fdnix_search_load_snapshot (give_store, store, objects, embedder, out_stats, error);
+}
+
+/**
+ * fdnix_search_load_snapshot:
+ * @open_store: opens the package table; called only when the snapshot has
+ *   no search bundle (so a search of a current snapshot sends the table
+ *   no request at all)
+ * @user_data: for @open_store
+ * @objects: the vector files, the search bundle and their index
+ * @embedder: (nullable): as for fdnix_search_load()
+ * @out_stats: (out caller-allocates) (optional): what was read
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): as fdnix_search_load(), or NULL.
+ */
+FdnixSearchIndex *
+fdnix_search_load_snapshot (FdnixSearchStoreOpener open_store, gpointer user_data, FdnixObjects *objects,
+                            FdnixEmbedder *embedder, FdnixSearchLoadStats *out_stats, GError **error)
+{
+  g_autofree gchar *source = NULL;
   g_autoptr(FdnixVectorIndex) vindex = NULL;
   g_autoptr(FdnixSearchIndex) index = NULL;
   FdnixSearchLoadStats stats = { 0 };
@@ -461,20 +492,22 @@ fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embe
   dimension = embedder != NULL ? fdnix_embedder_get_dimension (embedder) : vindex->dimension;
   start = g_get_monotonic_time ();
   if (vindex->bundle != NULL)
-    index = load_bundle (objects, vindex->bundle, dimension, &stats, error);
+    {
+      index = load_bundle (objects, vindex->bundle, dimension, &stats, error);
+      source = g_strdup (vindex->bundle->key);
+    }
   else
-    index = load_table (store, objects, dimension, &stats, error);
+    index = load_table (open_store, user_data, objects, dimension, &stats, &source, error);
   if (index == NULL)
     return NULL;
   if (stats.packages == 0)
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND, "%s holds no packages: run fdnix-metadata first",
-                   stats.from_bundle ? vindex->bundle->key : fdnix_store_describe (store));
+                   source);
       return NULL;
     }
   stats.store_seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_info ("read %" G_GUINT64_FORMAT " packages from %s in %.2f s", stats.packages,
-          stats.from_bundle ? vindex->bundle->key : fdnix_store_describe (store), stats.store_seconds);
+  g_info ("read %" G_GUINT64_FORMAT " packages from %s in %.2f s", stats.packages, source, stats.store_seconds);
 
   start = g_get_monotonic_time ();
   if (!load_files (index, objects, vindex, &stats, error))

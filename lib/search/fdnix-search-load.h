@@ -54,6 +54,16 @@ gboolean          fdnix_search_check_stored (const FdnixBatchFileInfo  *expected
 gboolean          fdnix_search_check_batch  (const FdnixBatchFileInfo  *expected,
                                              const FdnixVectorBatch    *batch,
                                              GError                   **error);
+/* Opens the table, for a snapshot without a search bundle. */
+typedef FdnixStore *(*FdnixSearchStoreOpener) (gpointer   user_data,
+                                               GError   **error);
+
+FdnixSearchIndex *fdnix_search_load_snapshot (FdnixSearchStoreOpener    open_store,
+                                             gpointer                  user_data,
+                                             FdnixObjects             *objects,
+                                             FdnixEmbedder            *embedder,
+                                             FdnixSearchLoadStats     *out_stats,
+                                             GError                  **error);
 FdnixSearchIndex *fdnix_search_load         (FdnixStore                *store,
                                              FdnixObjects              *objects,
                                              FdnixEmbedder             *embedder,

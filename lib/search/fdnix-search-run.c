@@ -169,6 +169,12 @@ format_hits (GString *out, FdnixSearchIndex *index, const gchar *query, guint po
     g_string_append (out, "(no package matches)\n");
 }
 
+static FdnixStore *
+open_store (gpointer user_data, GError **error)
+{
+  return fdnix_store_new_from_config (user_data, FDNIX_STORE_READ_ONLY, error);
+}
+
 /**
  * fdnix_search_run:
  * @config: a configuration with the search and embed settings
@@ -178,7 +184,8 @@ format_hits (GString *out, FdnixSearchIndex *index, const gchar *query, guint po
  * @out: where results are written
  * @error: return location for an error
  *
- * Loads the store, objects and embedder fdnix-embed would use, then answers
+ * Loads the snapshot fdnix-embed wrote (the table only when the snapshot has
+ * no search bundle) with the embedder it used, then answers
  * every query.  A single query that matches nothing is a failure
  * (FDNIX_ERROR_NOT_FOUND); in a batch it is counted.
  *
@@ -193,28 +200,38 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
   FdnixSearchLoadStats stats = { 0 };
   g_autoptr(FdnixEmbedder) embedder = NULL;
   g_autoptr(FdnixObjects) objects = NULL;
-  g_autoptr(FdnixStore) store = NULL;
   g_autoptr(FdnixSearcher) searcher = NULL;
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr(GError) load_error = NULL;
   FdnixSearchIndex *index;
   gint64 start;
   guint64 results = 0, unanswered = 0;
 
-  /* the table before the objects: a mistyped path fails before anything
-   * else is looked at, and search only reads it */
   if (!fdnix_retry_options_load (&retry, config, error) ||
       (embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
-      !fdnix_search_options_from_config (config, embedder, &search_options, error) ||
-      (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL ||
-      (objects = fdnix_objects_new_from_config (config, error)) == NULL)
+      !fdnix_search_options_from_config (config, embedder, &search_options, error))
+    return FALSE;
+  if ((objects = fdnix_objects_new_from_config (config, error)) == NULL)
     return FALSE;
 
+  /* the table is opened only for a snapshot without a search bundle */
   start = g_get_monotonic_time ();
   fdnix_summary_phase_begin (summary, "load");
-  index = fdnix_search_load (store, objects, embedder, &stats, error);
+  index = fdnix_search_load_snapshot (open_store, config, objects, embedder, &stats, &load_error);
   fdnix_summary_phase_end (summary, "load");
   if (index == NULL)
-    return FALSE;
+    {
+      /* no snapshot and no table either: the first step is missing, say so */
+      if (g_error_matches (load_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+        {
+          g_autoptr(FdnixStore) store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error);
+
+          if (store == NULL)
+            return FALSE;
+        }
+      g_propagate_error (error, g_steal_pointer (&load_error));
+      return FALSE;
+    }
   count_load (summary, &stats, index, embedder, (g_get_monotonic_time () - start) / 1e6);
   searcher = fdnix_searcher_new (index, embedder, retry.max_attempts);
 
