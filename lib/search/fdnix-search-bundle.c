@@ -232,6 +232,24 @@ add_keywords (FdnixBundleWriter *writer, const FdnixKeywordIndex *keywords)
   add_section (writer, SECTION_LENGTHS, lengths);
 }
 
+/* The offset in @strings of the text at @offset in @index's chunk, copied
+ * there the first time (a text entries share stays shared). */
+static guint32
+relocate (const FdnixSearchIndex *index, GByteArray *strings, GHashTable *moved, guint32 offset)
+{
+  gpointer found;
+  guint32 to;
+
+  if (offset == 0)
+    return 0;
+  if (g_hash_table_lookup_extended (moved, GUINT_TO_POINTER (offset), NULL, &found))
+    return GPOINTER_TO_UINT (found);
+  to = strings->len;
+  g_byte_array_append (strings, (const guint8 *) index->chunk + offset, strlen (index->chunk + offset) + 1);
+  g_hash_table_insert (moved, GUINT_TO_POINTER (offset), GUINT_TO_POINTER (to));
+  return to;
+}
+
 /**
  * fdnix_search_index_to_bundle:
  * @index: a sealed index
@@ -249,31 +267,35 @@ fdnix_search_index_to_bundle (const FdnixSearchIndex *index)
   GByteArray *strings = g_byte_array_sized_new (index->chunk_len);
   static const guint8 zeros[3] = { 0 };
 
+  g_autoptr(GHashTable) moved = g_hash_table_new (NULL, NULL);
+
   g_return_val_if_fail (index->sealed && keywords->sealed, NULL);
-  put_u32 (meta, index->entries->len);
-  put_u32 (meta, keywords->terms != NULL ? g_hash_table_size (keywords->terms) : 0);
-  put_u64 (meta, keywords->n_postings);
-  put_u64 (meta, index->chunk_len);
-  for (guint f = 0; f < FDNIX_KEYWORD_N_FIELDS; f++)
-    put_f32 (meta, keywords->average[f]);
-  g_byte_array_append (strings, (const guint8 *) index->chunk, index->chunk_len);
+  /* the texts are laid out again in entry order: the chunk was filled in
+   * the order the table was read (which a parallel scan changes) */
+  g_byte_array_append (strings, (const guint8 *) "", 1);
   for (guint i = 0; i < index->entries->len; i++)
     {
       const FdnixSearchEntry *e = &g_array_index (index->entries, FdnixSearchEntry, i);
 
-      put_u32 (entries, e->name);
-      put_u32 (entries, e->version);
-      put_u32 (entries, e->pname);
-      put_u32 (entries, e->main_program);
-      put_u32 (entries, e->description);
-      put_u32 (entries, e->licenses);
-      put_u32 (entries, e->platforms);
+      put_u32 (entries, relocate (index, strings, moved, e->name));
+      put_u32 (entries, relocate (index, strings, moved, e->version));
+      put_u32 (entries, relocate (index, strings, moved, e->pname));
+      put_u32 (entries, relocate (index, strings, moved, e->main_program));
+      put_u32 (entries, relocate (index, strings, moved, e->description));
+      put_u32 (entries, relocate (index, strings, moved, e->licenses));
+      put_u32 (entries, relocate (index, strings, moved, e->platforms));
       put_u16 (entries, e->last_segment);
       g_byte_array_append (entries, &e->depth, 1);
       g_byte_array_append (entries, &e->flags, 1);
       g_byte_array_append (entries, &e->maintainers, 1);
       g_byte_array_append (entries, zeros, 3);
     }
+  put_u32 (meta, index->entries->len);
+  put_u32 (meta, keywords->terms != NULL ? g_hash_table_size (keywords->terms) : 0);
+  put_u64 (meta, keywords->n_postings);
+  put_u64 (meta, strings->len);
+  for (guint f = 0; f < FDNIX_KEYWORD_N_FIELDS; f++)
+    put_f32 (meta, keywords->average[f]);
   add_section (writer, SECTION_META, meta);
   add_section (writer, SECTION_STRINGS, strings);
   add_section (writer, SECTION_ENTRIES, entries);
