@@ -92,7 +92,7 @@ compare_doubles (gconstpointer a, gconstpointer b)
  * fdnix_latency_stats:
  * @milliseconds: (element-type gdouble): latencies; sorted in place
  * @out_stats: (out): the median (the mean of the middle two for an even
- *   count), the 90th percentile (nearest rank) and the maximum
+ *   count), the 90th and 99th percentiles (nearest rank) and the maximum
  *
  * Returns: FALSE when @milliseconds is empty.
  */
@@ -109,6 +109,7 @@ fdnix_latency_stats (GArray *milliseconds, FdnixLatencyStats *out_stats)
   out_stats->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   /* nearest rank: the smallest value with at least 90% at or below it */
   out_stats->p90 = v[(n * 9 + 9) / 10 - 1];
+  out_stats->p99 = v[(n * 99 + 99) / 100 - 1];
   out_stats->max = v[n - 1];
   return TRUE;
 }
@@ -121,6 +122,7 @@ count_load (FdnixSummary *summary, const FdnixSearchLoadStats *stats, FdnixSearc
   fdnix_summary_add (summary, "vectors", (gint64) stats->vectors);
   fdnix_summary_add (summary, "files", (gint64) stats->files);
   fdnix_summary_add (summary, "bytes_read", (gint64) stats->bytes);
+  fdnix_summary_add (summary, "from_bundle", stats->from_bundle ? 1 : 0);
   fdnix_summary_add (summary, "vectors_without_record", (gint64) stats->vectors_without_record);
   fdnix_summary_add (summary, "vectors_other_version", (gint64) stats->vectors_other_version);
   fdnix_summary_add (summary, "memory_kb.index", (gint64) (fdnix_search_index_get_memory_size (index) / 1024));
@@ -146,6 +148,7 @@ count_queries (FdnixSummary *summary, guint queries, guint64 results, guint64 un
     return;
   fdnix_summary_add (summary, "latency_us.query_median", (gint64) (1000 * stats.median));
   fdnix_summary_add (summary, "latency_us.query_p90", (gint64) (1000 * stats.p90));
+  fdnix_summary_add (summary, "latency_us.query_p99", (gint64) (1000 * stats.p99));
   fdnix_summary_add (summary, "latency_us.query_max", (gint64) (1000 * stats.max));
 }
 
