@@ -225,7 +225,7 @@ typedef enum {
   BREAK_EMPTY, BREAK_MAGIC, BREAK_TRUNCATE, BREAK_VERSION, BREAK_SECTIONS, BREAK_MISALIGN,
   BREAK_OUTSIDE, BREAK_TWICE, BREAK_MISSING, BREAK_ENTRY_COUNT, BREAK_STRINGS_END,
   BREAK_TEXT_OFFSET, BREAK_ORDER, BREAK_SEGMENT, BREAK_TERM_RANGE, BREAK_POSTING_DOC,
-  BREAK_POSTING_ORDER, BREAK_TERM_NAMES, BREAK_AVERAGE,
+  BREAK_POSTING_ORDER, BREAK_TERM_NAMES, BREAK_AVERAGE, BREAK_TOO_MANY,
 } Break;
 
 typedef struct {
@@ -253,6 +253,7 @@ static const BreakCase break_cases[] = {
   { BREAK_POSTING_ORDER, "a posting out of range or out of order" },
   { BREAK_TERM_NAMES, "more term names than terms" },
   { BREAK_AVERAGE, "average field length" },
+  { BREAK_TOO_MANY, "2000001 packages, more than the 2000000 allowed" },
 };
 
 START_TEST (test_refused)
@@ -366,6 +367,10 @@ START_TEST (test_refused)
       poke_u32 (data + at + 4, 1);  /* one term, many names */
       section_at (data, 5, &entry);
       poke_u64 (data + entry + 16, 8);
+      break;
+    case BREAK_TOO_MANY:
+      at = section_at (data, 1, NULL);
+      poke_u32 (data + at, FDNIX_SEARCH_BUNDLE_MAX_PACKAGES + 1);
       break;
     case BREAK_AVERAGE:
       at = section_at (data, 1, NULL);

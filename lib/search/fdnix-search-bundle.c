@@ -94,6 +94,14 @@ fdnix_search_bundle_build (FdnixStore *store, guint64 *out_packages, gpointer us
   index = fdnix_search_index_new_from_table (store, 0, &packages, &repeated, error);
   if (index == NULL)
     return NULL;
+  /* a bundle every reader would refuse is not published */
+  if (fdnix_search_index_get_count (index) > FDNIX_SEARCH_BUNDLE_MAX_PACKAGES)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED, "the table has %u packages, more than the %u "
+                   "a search bundle may hold", fdnix_search_index_get_count (index),
+                   FDNIX_SEARCH_BUNDLE_MAX_PACKAGES);
+      return NULL;
+    }
   *out_packages = fdnix_search_index_get_count (index);
   return fdnix_search_index_to_bundle (index);
 }
@@ -502,7 +510,9 @@ fdnix_search_index_new_from_bundle (GBytes *bytes, guint dimension, GError **err
       if (!isfinite (average[f]) || average[f] <= 0)
         return bad (error, "an average field length is not a positive number");
     }
-  if (n_entries >= G_MAXINT32 || chunk_len < 1 || chunk_len > G_MAXUINT32 || n_postings > G_MAXUINT32)
+  if (n_entries > FDNIX_SEARCH_BUNDLE_MAX_PACKAGES)
+    return bad (error, "%u packages, more than the %u allowed", n_entries, FDNIX_SEARCH_BUNDLE_MAX_PACKAGES);
+  if (chunk_len < 1 || chunk_len > G_MAXUINT32 || n_postings > G_MAXUINT32)
     return bad (error, "counts out of range");
   if ((strings = section (bundle, SECTION_STRINGS, chunk_len, 1, error)) == NULL ||
       (entries = section (bundle, SECTION_ENTRIES, n_entries, ENTRY_SIZE, error)) == NULL)

@@ -35,6 +35,10 @@
 
 G_BEGIN_DECLS
 
+/* Packages a bundle may hold: the room for their vectors (packages ×
+ * dimension) is made before any vector is read.  nixpkgs has ~120000. */
+#define FDNIX_SEARCH_BUNDLE_MAX_PACKAGES 2000000
+
 GBytes           *fdnix_search_bundle_build       (FdnixStore              *store,
                                                    guint64                 *out_packages,
                                                    gpointer                 user_data,

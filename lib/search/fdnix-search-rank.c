@@ -605,6 +605,14 @@ rank_keywords (const FdnixSearchIndex *index, const FdnixSearchQuery *query, gfl
     }
 }
 
+/* Whether the vector ranks count in fdnix_search_relevance(): a positive
+ * weight, or both weights left at zero (the plain hybrid). */
+static gboolean
+vectors_vote (const FdnixSearchOptions *fusion)
+{
+  return fusion->vector_weight > 0 || (fusion->keyword_weight <= 0 && fusion->vector_weight <= 0);
+}
+
 /* Keeps the first (best) hit of each group, at most @limit of them. */
 static GArray *
 keep_best_of_groups (const FdnixSearchIndex *index, GArray *hits, guint limit)
@@ -656,6 +664,7 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
   g_autofree guint16 *keyword_ranks = g_new0 (guint16, MAX (count, 1));
   g_autofree FdnixSearchHit *heap = g_new (FdnixSearchHit, limit);
   guint n = 0;
+  gboolean late_cosines = FALSE;
   GArray *out;
 
   FdnixSearchOptions fusion = *options;
@@ -667,8 +676,10 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
   if (unit == NULL)
     fusion.vector_weight = -1;
   /* cosines are shown by --explain even when they do not count */
-  if (unit != NULL)
+  if (unit != NULL && (vectors_vote (&fusion) || !options->skip_idle_vector_ranks))
     rank_vectors (index, unit, cosines, vector_ranks);
+  else if (unit != NULL)
+    late_cosines = TRUE;
   if (fusion.keyword_weight > 0 || fusion.vector_weight <= 0)
     rank_keywords (index, query, keyword_scores, keyword_ranks);
   for (guint i = 0; i < count; i++)
@@ -709,7 +720,16 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
       n--;
       sift_down (index, heap, n, 0);
     }
-  return keep_best_of_groups (index, out, MAX (options->limit, 1));
+  out = keep_best_of_groups (index, out, MAX (options->limit, 1));
+  /* the vectors did not vote and were not ranked: the results' cosines */
+  for (guint i = 0; late_cosines && i < out->len; i++)
+    {
+      FdnixSearchHit *hit = &g_array_index (out, FdnixSearchHit, i);
+
+      hit->cosine = fdnix_search_dot (unit, fdnix_search_index_get_vectors (index) + (gsize) hit->entry * dimension,
+                                      dimension);
+    }
+  return out;
 }
 
 /**

@@ -214,6 +214,8 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
       (embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
       !fdnix_search_options_from_config (config, embedder, &search_options, error))
     return FALSE;
+  /* the vector ranks are shown only by --explain */
+  search_options.skip_idle_vector_ranks = !options->explain;
   if ((objects = fdnix_objects_new_from_config (config, error)) == NULL)
     return FALSE;
 
