@@ -4,7 +4,8 @@
 # a changed table gives a new bundle and the old one is kept as superseded;
 # fdnix-search answers from it alone (the table removed) and refuses a
 # truncated, changed, missing, malformed or newer bundle with one clear
-# error; an index without a bundle falls back to the table.
+# error; an index without a bundle falls back to the table.  A bundle
+# deleted or changed in the objects is written again by the next run.
 . "$(dirname "$0")/lib.sh"
 
 : >"$TEST_TMP/empty.conf"
@@ -63,6 +64,17 @@ fdnix-embed --vectors-per-file 10 --keep-superseded 0 2>/dev/null || fail "fdnix
 [ ! -e "$FDNIX_DATA_DIR/$bundle" ] || fail "the superseded bundle outlived its grace"
 [ -f "$FDNIX_DATA_DIR/$bundle2" ] || fail "the listed bundle was deleted"
 bundle=$bundle2
+
+# a bundle deleted or changed behind the index's back is written again by
+# the next run, though the index is up to date
+rm "$FDNIX_DATA_DIR/$bundle"
+fdnix-embed --vectors-per-file 10 2>"$TEST_TMP/embed4.log" || fail "fdnix-embed after a deleted bundle"
+[ -f "$FDNIX_DATA_DIR/$bundle" ] || fail "a deleted bundle was not written again"
+printf 'X' | dd of="$FDNIX_DATA_DIR/$bundle" bs=1 seek=100 conv=notrunc 2>/dev/null
+fdnix-embed --vectors-per-file 10 2>"$TEST_TMP/embed5.log" || fail "fdnix-embed after a changed bundle"
+grep -q "does not hold the search bundle its name promises" "$TEST_TMP/embed5.log" \
+  || fail "a changed bundle went unnoticed: $(cat "$TEST_TMP/embed5.log")"
+fdnix-search --limit 1 rg >/dev/null 2>"$TEST_TMP/err" || fail "search after the repair: $(cat "$TEST_TMP/err")"
 
 # damaged snapshots, each on a copy: exit 1 and one error naming the bundle
 damaged () {

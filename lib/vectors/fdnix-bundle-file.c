@@ -5,7 +5,9 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
+#include "core/fdnix-summary.h"
 #include "vectors/fdnix-bundle-file.h"
+#include "vectors/fdnix-crash-point.h"
 
 #define MAGIC        "FDNXBNDL"
 #define HEADER_SIZE  24
@@ -340,5 +342,107 @@ fdnix_bundle_key_is_valid (const gchar *key)
   for (guint i = 0; i < KEY_HEX; i++)
     if (!g_ascii_isxdigit (hex[i]))
       return FALSE;
+  return TRUE;
+}
+
+/**
+ * fdnix_bundle_build:
+ * @builder: (nullable): the program's bundle builder
+ * @store: the package table
+ * @out_info: (out) (transfer full) (nullable): the bundle's index entry;
+ *   NULL without a builder
+ * @out_bytes: (out) (transfer full) (nullable): its bytes
+ * @error: return location for an error
+ *
+ * Builds the search bundle of the table as it is now: a full read of the
+ * table, on every run, since its sha256 is what tells whether the
+ * published one is still right.
+ *
+ * Returns: TRUE on success (with or without a builder).
+ */
+gboolean
+fdnix_bundle_build (const FdnixBundleBuilder *builder, FdnixStore *store, FdnixBundleInfo **out_info,
+                    GBytes **out_bytes, GError **error)
+{
+  g_autoptr(FdnixBundleInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 packages = 0;
+  gint64 start = g_get_monotonic_time ();
+
+  *out_info = NULL;
+  *out_bytes = NULL;
+  if (builder == NULL || builder->build == NULL)
+    return TRUE;
+  bytes = builder->build (store, &packages, builder->user_data, error);
+  if (bytes == NULL)
+    {
+      g_prefix_error (error, "building the search bundle: ");
+      return FALSE;
+    }
+  if (g_bytes_get_size (bytes) > FDNIX_OBJECTS_MAX_SIZE)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
+                   "the search bundle is %" G_GSIZE_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
+                   " a reader accepts", g_bytes_get_size (bytes), FDNIX_OBJECTS_MAX_SIZE);
+      return FALSE;
+    }
+  info = g_new0 (FdnixBundleInfo, 1);
+  info->sha256 = fdnix_sha256_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  info->key = fdnix_bundle_key (info->sha256);
+  info->format = FDNIX_BUNDLE_FORMAT;
+  info->size = g_bytes_get_size (bytes);
+  info->packages = packages;
+  g_info ("built the search bundle (%" G_GUINT64_FORMAT " packages, %" G_GUINT64_FORMAT " bytes) in %.2f s",
+          packages, info->size, (g_get_monotonic_time () - start) / 1e6);
+  *out_info = g_steal_pointer (&info);
+  *out_bytes = g_steal_pointer (&bytes);
+  return TRUE;
+}
+
+/**
+ * fdnix_bundle_publish:
+ * @objects: where the snapshot is
+ * @info: the bundle's index entry
+ * @bytes: its bytes
+ * @stored_same_size: whether an object of that key and size is stored
+ * @out_written: (out): set to TRUE when it was written
+ * @error: return location for an error
+ *
+ * Writes the bundle unless the very bytes are there already: a stored
+ * object of its key is read back and compared, like a listed batch file,
+ * so a bundle deleted or changed behind the index's back is written
+ * again.  Call it before writing the index that lists it.
+ *
+ * Returns: TRUE on success.
+ */
+gboolean
+fdnix_bundle_publish (FdnixObjects *objects, const FdnixBundleInfo *info, GBytes *bytes,
+                      gboolean stored_same_size, gboolean *out_written, GError **error)
+{
+  if (stored_same_size)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(GBytes) there = fdnix_objects_get_capped (objects, info->key, info->size, &local_error);
+
+      /* gone, too large or not a regular file: written again; the
+       * network failing: stop */
+      if (there == NULL && !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND) &&
+          !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA) &&
+          !g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_IO))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (there != NULL && g_bytes_equal (there, bytes))
+        return TRUE;
+      g_warning ("%s does not hold the search bundle its name promises: writing it again", info->key);
+    }
+  if (!fdnix_objects_put (objects, info->key, bytes, error))
+    return FALSE;
+  *out_written = TRUE;
+  fdnix_count ("bundle_written", 1);
+  g_message ("wrote %s: %" G_GUINT64_FORMAT " packages, %" G_GUINT64_FORMAT " bytes", info->key,
+             info->packages, info->size);
+  fdnix_crash_point ("bundle-written");
   return TRUE;
 }

@@ -28,6 +28,7 @@
 #include <glib.h>
 
 #include "store/fdnix-store.h"
+#include "vectors/fdnix-objects.h"
 
 G_BEGIN_DECLS
 
@@ -78,6 +79,17 @@ const guint8      *fdnix_bundle_get_section    (FdnixBundle       *bundle,
                                                 GError           **error);
 GBytes            *fdnix_bundle_get_bytes      (FdnixBundle       *bundle);
 
+gboolean           fdnix_bundle_build          (const FdnixBundleBuilder *builder,
+                                                FdnixStore        *store,
+                                                FdnixBundleInfo  **out_info,
+                                                GBytes           **out_bytes,
+                                                GError           **error);
+gboolean           fdnix_bundle_publish        (FdnixObjects      *objects,
+                                                const FdnixBundleInfo *info,
+                                                GBytes            *bytes,
+                                                gboolean           stored_same_size,
+                                                gboolean          *out_written,
+                                                GError           **error);
 gchar             *fdnix_bundle_key            (const gchar       *sha256);
 gboolean           fdnix_bundle_key_is_valid   (const gchar       *key);
 

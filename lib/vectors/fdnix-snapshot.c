@@ -528,67 +528,6 @@ plan_superseded (Step *step, FdnixVectorIndex *index)
     }
 }
 
-/* The search bundle of the table as it is now; NULL info without a
- * builder.  Built on every run (a full read of the table): its sha256
- * tells whether the published one is still right. */
-static gboolean
-build_bundle (Step *step, FdnixBundleInfo **out_info, GBytes **out_bytes, GError **error)
-{
-  g_autoptr(FdnixBundleInfo) info = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  guint64 packages = 0;
-  gint64 start = g_get_monotonic_time ();
-
-  *out_info = NULL;
-  *out_bytes = NULL;
-  if (step->bundle == NULL || step->bundle->build == NULL)
-    return TRUE;
-  bytes = step->bundle->build (step->store, &packages, step->bundle->user_data, error);
-  if (bytes == NULL)
-    {
-      g_prefix_error (error, "building the search bundle: ");
-      return FALSE;
-    }
-  if (g_bytes_get_size (bytes) > FDNIX_OBJECTS_MAX_SIZE)
-    {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_FAILED,
-                   "the search bundle is %" G_GSIZE_FORMAT " bytes, more than the %" G_GUINT64_FORMAT
-                   " a reader accepts", g_bytes_get_size (bytes), FDNIX_OBJECTS_MAX_SIZE);
-      return FALSE;
-    }
-  info = g_new0 (FdnixBundleInfo, 1);
-  info->sha256 = fdnix_sha256_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  info->key = fdnix_bundle_key (info->sha256);
-  info->format = FDNIX_BUNDLE_FORMAT;
-  info->size = g_bytes_get_size (bytes);
-  info->packages = packages;
-  g_info ("built the search bundle (%" G_GUINT64_FORMAT " packages, %" G_GUINT64_FORMAT " bytes) in %.2f s",
-          packages, info->size, (g_get_monotonic_time () - start) / 1e6);
-  *out_info = g_steal_pointer (&info);
-  *out_bytes = g_steal_pointer (&bytes);
-  return TRUE;
-}
-
-/* Writes the bundle unless the very object is there already (same key,
- * so same contents, and same size). */
-static gboolean
-put_bundle (Step *step, const FdnixBundleInfo *info, GBytes *bytes, FdnixSnapshotResult *result,
-            GError **error)
-{
-  const guint64 *stored_size = g_hash_table_lookup (step->stored, info->key);
-
-  if (stored_size != NULL && *stored_size == info->size)
-    return TRUE;
-  if (!fdnix_objects_put (step->objects, info->key, bytes, error))
-    return FALSE;
-  result->bundle_written = TRUE;
-  fdnix_count ("bundle_written", 1);
-  g_message ("wrote %s: %" G_GUINT64_FORMAT " packages, %" G_GUINT64_FORMAT " bytes", info->key,
-             info->packages, info->size);
-  fdnix_crash_point ("bundle-written");
-  return TRUE;
-}
-
 static gboolean
 write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResult *result,
              FdnixVectorIndex **out_index, GError **error)
@@ -599,7 +538,7 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) bundle_bytes = NULL;
 
-  if (!build_bundle (step, &index->bundle, &bundle_bytes, error))
+  if (!fdnix_bundle_build (step->bundle, step->store, &index->bundle, &bundle_bytes, error))
     return FALSE;
   for (guint i = 0; i < keys->len; i++)
     {
@@ -625,14 +564,22 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
       !fdnix_vector_index_check_limits (index, error))
     return FALSE;
 
+  /* the bundle before the index that lists it, like a batch file; even
+   * when the index is up to date (it may have been deleted or changed) */
+  if (index->bundle != NULL)
+    {
+      const guint64 *stored_size = g_hash_table_lookup (step->stored, index->bundle->key);
+
+      if (!fdnix_bundle_publish (step->objects, index->bundle, bundle_bytes,
+                                 stored_size != NULL && *stored_size == index->bundle->size,
+                                 &result->bundle_written, error))
+        return FALSE;
+    }
   if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
     g_info ("the index is up to date (%u files, %" G_GUINT64_FORMAT " vectors)",
             index->files->len, index->total_vectors);
   else
     {
-      /* the bundle before the index that lists it, like a batch file */
-      if (index->bundle != NULL && !put_bundle (step, index->bundle, bundle_bytes, result, error))
-        return FALSE;
       bytes = fdnix_vector_index_serialize (index);
       if (!fdnix_objects_put (step->objects, FDNIX_VECTOR_INDEX_KEY, bytes, error))
         return FALSE;
