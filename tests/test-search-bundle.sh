@@ -2,7 +2,7 @@
 # The search bundle in a directory: fdnix-embed publishes it (listed in the
 # index with size and sha256), a rerun with nothing changed writes nothing,
 # a changed table gives a new bundle and the old one is kept as superseded;
-# fdnix-search answers from it alone (the table removed) and refuses a
+# fdnix-search answers from it alone (the table emptied) and refuses a
 # truncated, changed, missing, malformed or newer bundle with one clear
 # error; an index without a bundle falls back to the table.  A bundle
 # deleted or changed in the objects is written again by the next run.
@@ -11,7 +11,7 @@
 : >"$TEST_TMP/empty.conf"
 export FDNIX_CONFIG="$TEST_TMP/empty.conf"
 export FDNIX_IDF_FILE="$FDNIX_TESTS_SRCDIR/../data/fdnix-offline-idf.tsv.gz"
-need jq python3
+need jq python3 sqlite3
 fixture="$FDNIX_TESTS_SRCDIR/data/search/packages.json"
 export FDNIX_DATA_DIR="$TEST_TMP/data"
 
@@ -29,15 +29,18 @@ index "$FDNIX_DATA_DIR" | jq -e --argjson size "$size" --arg sha "$sha" \
 # written before the index (the directory back end keeps modification times)
 check "[ ! '$FDNIX_DATA_DIR/vector-index/index.json.gz' -ot '$FDNIX_DATA_DIR/$bundle' ]" "the bundle is newer than the index"
 
-# answers from the bundle alone: the table is gone
+# answers from the bundle alone: with the table emptied (a search that
+# read it would find nothing), the same answer
 fdnix-search --json --limit 3 rg >"$TEST_TMP/expected" 2>/dev/null || fail "search"
-mv "$FDNIX_DATA_DIR/fdnix.sqlite" "$TEST_TMP/fdnix.sqlite"
+cp -a "$FDNIX_DATA_DIR/fdnix.sqlite" "$TEST_TMP/fdnix.sqlite"
+sqlite3 "$FDNIX_DATA_DIR/fdnix.sqlite" "DELETE FROM packages" || fail "emptying the table"
 fdnix-search --json --limit 3 -v --log-format=text --summary-json "$TEST_TMP/s.json" rg >"$TEST_TMP/out" 2>"$TEST_TMP/err" \
-  || fail "search without the table: $(cat "$TEST_TMP/err")"
+  || fail "search with an empty table: $(cat "$TEST_TMP/err")"
 cmp -s "$TEST_TMP/expected" "$TEST_TMP/out" || fail "answers differ"
 check "[ \"\$(jq -r .packageName $TEST_TMP/out | head -1)\" = ripgrep ]" "rg: $(cat "$TEST_TMP/out")"
 grep -q "read 45 packages from $bundle" "$TEST_TMP/err" || fail "not read from the bundle: $(cat "$TEST_TMP/err")"
-mv "$TEST_TMP/fdnix.sqlite" "$FDNIX_DATA_DIR/fdnix.sqlite"
+jq -e '.counts.from_bundle == 1' "$TEST_TMP/s.json" >/dev/null || fail "summary: $(cat "$TEST_TMP/s.json")"
+cp -a "$TEST_TMP/fdnix.sqlite" "$FDNIX_DATA_DIR/fdnix.sqlite"
 
 # a rerun with nothing changed writes nothing
 fdnix-embed --vectors-per-file 10 --summary-json "$TEST_TMP/embed2.json" 2>"$TEST_TMP/embed2.log" || fail "rerun"

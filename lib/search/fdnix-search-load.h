@@ -1,5 +1,6 @@
-/* fdnix-search-load.h: the package table and the vector snapshot, into a
- * FdnixSearchIndex, checked.
+/* fdnix-search-load.h: the snapshot (search bundle and vector files, or
+ * for an older snapshot the package table), into a FdnixSearchIndex,
+ * checked.
  *
  *   1. vector-index/index.json.gz is read; its model must be the configured
  *      embedder's and its dimension the embedder's (else queries and

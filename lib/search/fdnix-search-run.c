@@ -13,6 +13,7 @@
 #include "search/fdnix-search-output.h"
 #include "search/fdnix-search-run.h"
 #include "search/fdnix-searcher.h"
+#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 
 static gint64
@@ -172,10 +173,19 @@ format_hits (GString *out, FdnixSearchIndex *index, const gchar *query, guint po
     g_string_append (out, "(no package matches)\n");
 }
 
+typedef struct {
+  FdnixConfig *config;
+  FdnixStore  *store;   /* opened before the load, or NULL */
+} Opened;
+
 static FdnixStore *
 open_store (gpointer user_data, GError **error)
 {
-  return fdnix_store_new_from_config (user_data, FDNIX_STORE_READ_ONLY, error);
+  Opened *opened = user_data;
+
+  if (opened->store != NULL)
+    return g_object_ref (opened->store);
+  return fdnix_store_new_from_config (opened->config, FDNIX_STORE_READ_ONLY, error);
 }
 
 /**
@@ -206,6 +216,8 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
   g_autoptr(FdnixSearcher) searcher = NULL;
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
   g_autoptr(GError) load_error = NULL;
+  Opened opened = { NULL, NULL };
+  g_autoptr(FdnixStore) store = NULL;
   FdnixSearchIndex *index;
   gint64 start;
   guint64 results = 0, unanswered = 0;
@@ -216,22 +228,31 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
     return FALSE;
   /* the vector ranks are shown only by --explain */
   search_options.skip_idle_vector_ranks = !options->explain;
+  /* A SQLite table is opened (not read) first, as before the search
+   * bundle: a mistyped --database or data directory is an error, and it
+   * costs nothing.  DynamoDB is opened (a DescribeTable request) only for
+   * a snapshot without a bundle, so a search sends it nothing. */
+  if (!fdnix_dynamodb_store_is_configured (config) &&
+      (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL)
+    return FALSE;
+  opened.config = config;
+  opened.store = store;
   if ((objects = fdnix_objects_new_from_config (config, error)) == NULL)
     return FALSE;
 
-  /* the table is opened only for a snapshot without a search bundle */
   start = g_get_monotonic_time ();
   fdnix_summary_phase_begin (summary, "load");
-  index = fdnix_search_load_snapshot (open_store, config, objects, embedder, &stats, &load_error);
+  index = fdnix_search_load_snapshot (open_store, &opened, objects, embedder, &stats, &load_error);
   fdnix_summary_phase_end (summary, "load");
   if (index == NULL)
     {
-      /* no snapshot and no table either: the first step is missing, say so */
-      if (g_error_matches (load_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+      /* no snapshot, and no DynamoDB table either: the first step is
+       * missing, say so */
+      if (store == NULL && g_error_matches (load_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
         {
-          g_autoptr(FdnixStore) store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error);
+          g_autoptr(FdnixStore) table = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error);
 
-          if (store == NULL)
+          if (table == NULL)
             return FALSE;
         }
       g_propagate_error (error, g_steal_pointer (&load_error));
