@@ -28,7 +28,7 @@
 #   ASSIGN_PUBLIC_IP    ENABLED (public subnets) or DISABLED (default; needs NAT
 #                       or VPC endpoints for ECR, DynamoDB, S3, Bedrock, Logs)
 #   TABLE               DynamoDB table (default fdnix-packages)
-#   BUCKET              S3 bucket for vectors/ and vector-index/ (required)
+#   BUCKET              S3 bucket for vectors/, vector-index/ and search-bundle/ (required)
 #   MODEL_ID            Bedrock model (default cohere.embed-english-v3)
 #   CLUSTER             ECS cluster (default fdnix)
 #   TAG                 image tag pushed by push-ecr.sh (default latest)

@@ -7,15 +7,17 @@
 #include "embed/fdnix-embed-run.h"
 #include "embed/fdnix-embedder-factory.h"
 #include "net/fdnix-retry.h"
+#include "search/fdnix-search-bundle.h"
 #include "vectors/fdnix-objects.h"
 #include "store/fdnix-store-factory.h"
 
 static const gchar description[] =
   "Embeds every package of the table that has no vector for the current model\n"
   "(new packages, changed descriptions, another model), writes the vectors as\n"
-  "vectors/batch_<run>_<seq>.json.gz and then vector-index/index.json.gz, so\n"
-  "that the index lists every live package exactly once.  A rerun with nothing\n"
-  "changed embeds and writes nothing.\n"
+  "vectors/batch_<run>_<seq>.json.gz and the search bundle (display fields and\n"
+  "keyword index) as search-bundle/bundle_<hash>.bin, and then\n"
+  "vector-index/index.json.gz, so that the index lists every live package\n"
+  "exactly once.  A rerun with nothing changed embeds and writes nothing.\n"
   "\n"
   "Defaults: the SQLite table and a directory under the data directory, and the\n"
   "built-in offline embedder.  DYNAMODB_TABLE, S3_BUCKET and BEDROCK_MODEL_ID\n"
@@ -34,6 +36,8 @@ run (FdnixProgram *program, GError **error)
 
   if (!fdnix_embed_run_options_from_config (config, &options, error))
     return FALSE;
+  /* the search side builds the bundle published with the vectors */
+  options.bundle.build = fdnix_search_bundle_build;
   embedder = fdnix_embedder_new_from_config (config, error);
   if (embedder == NULL)
     return FALSE;

@@ -353,6 +353,130 @@ START_TEST (test_fusion_order)
 }
 END_TEST
 
+/* skip_idle_vector_ranks: when the vectors do not vote (weight 0), the
+ * same hits in the same order with the same scores and cosines, only the
+ * vector ranks left 0; when they vote, it changes nothing. */
+typedef struct {
+  const gchar *query;
+  gfloat       vector_weight;
+  gboolean     ranks_kept;
+} IdleCase;
+
+static const IdleCase idle_cases[] = {
+  { "terminal file manager", 0, FALSE },
+  { "rg", 0, FALSE },
+  { "terminal file manager", 1, TRUE },
+  { "make", 0.5f, TRUE },
+};
+
+START_TEST (test_skip_idle_vector_ranks)
+{
+  const IdleCase *c = &idle_cases[_i];
+  const gfloat v[DIM] = { 3, 1, 0.5f, 0 };
+  g_autoptr(FdnixSearchIndex) index = make_index ();
+  g_autoptr(FdnixSearchQuery) q = fdnix_search_query_new (c->query);
+  FdnixSearchOptions options = { 10, 0.01f, 1, c->vector_weight };
+  g_autoptr(GArray) full = fdnix_search_rank (index, q, v, &options);
+  g_autoptr(GArray) lean = NULL;
+  guint ranked = 0;
+
+  options.skip_idle_vector_ranks = TRUE;
+  lean = fdnix_search_rank (index, q, v, &options);
+  ck_assert_uint_gt (full->len, 0);
+  ck_assert_uint_eq (lean->len, full->len);
+  for (guint i = 0; i < full->len; i++)
+    {
+      const FdnixSearchHit *a = &g_array_index (full, FdnixSearchHit, i);
+      const FdnixSearchHit *b = &g_array_index (lean, FdnixSearchHit, i);
+
+      ck_assert_uint_eq (a->entry, b->entry);
+      ck_assert (a->score == b->score);
+      ck_assert (a->cosine == b->cosine);
+      ck_assert_uint_eq (b->vector_rank, c->ranks_kept ? a->vector_rank : 0);
+      ranked += a->vector_rank > 0;
+    }
+  /* the case means something: there were ranks to keep or drop */
+  ck_assert_uint_gt (ranked, 0);
+}
+END_TEST
+
+/* The vector ranks are those of a full sort by cosine (ties to the lower
+ * entry), with more packages than the fusion depth: the kept heap must
+ * evict correctly.  Ties are made on purpose (repeated vectors). */
+typedef struct {
+  gfloat cosine;
+  guint  entry;
+} RefScored;
+
+static int
+compare_ref (const void *a, const void *b)
+{
+  const RefScored *x = a, *y = b;
+
+  if (x->cosine != y->cosine)
+    return x->cosine > y->cosine ? -1 : 1;
+  return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+START_TEST (test_vector_ranks_beyond_depth)
+{
+  const guint n = 3 * FDNIX_SEARCH_FUSION_DEPTH + 17;
+  g_autoptr(FdnixSearchIndex) index = fdnix_search_index_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(FdnixSearchQuery) q = fdnix_search_query_new ("zzzz");
+  g_autofree RefScored *ref = g_new (RefScored, n);
+  g_autofree guint *expected = g_new0 (guint, n);
+  const gfloat v[DIM] = { 1, 0.5f, 0.25f, 0.125f };
+  gfloat unit[DIM];
+  gfloat norm = 0;
+  FdnixSearchOptions options = { n, -1000, -1, 1 };
+  g_autoptr(GArray) hits = NULL;
+  guint m = 0, checked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree gchar *name = g_strdup_printf ("pkg%05u", i);
+
+      ck_assert (fdnix_search_index_add (index, name, "1", NULL, NULL, NULL, NULL));
+    }
+  fdnix_search_index_seal (index, DIM);
+  for (guint i = 0; i < n; i++)
+    {
+      gfloat w[DIM];
+
+      /* every fifth repeats a vector: equal cosines */
+      for (guint k = 0; k < DIM; k++)
+        w[k] = i % 5 == 0 ? 0.5f : (gfloat) g_rand_double_range (rand, -1, 1);
+      if (i % 7 != 3)  /* some have no vector */
+        fdnix_search_index_set_vector (index, i, w);
+    }
+  for (guint k = 0; k < DIM; k++)
+    norm += v[k] * v[k];
+  for (guint k = 0; k < DIM; k++)
+    unit[k] = (gfloat) (v[k] / sqrt (norm));
+  for (guint i = 0; i < n; i++)
+    {
+      gfloat cosine = fdnix_search_dot (unit, fdnix_search_index_get_vectors (index) + (gsize) i * DIM, DIM);
+
+      if (cosine > 0 && fdnix_search_index_get_entry (index, i)->has_vector)
+        ref[m++] = (RefScored) { cosine, i };
+    }
+  qsort (ref, m, sizeof (RefScored), compare_ref);
+  ck_assert_uint_gt (m, FDNIX_SEARCH_FUSION_DEPTH);
+  for (guint r = 0; r < FDNIX_SEARCH_FUSION_DEPTH; r++)
+    expected[ref[r].entry] = r + 1;
+  hits = fdnix_search_rank (index, q, v, &options);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const FdnixSearchHit *hit = &g_array_index (hits, FdnixSearchHit, i);
+
+      ck_assert_uint_eq (hit->vector_rank, expected[hit->entry]);
+      checked += hit->vector_rank > 0;
+    }
+  ck_assert_uint_eq (checked, FDNIX_SEARCH_FUSION_DEPTH);
+}
+END_TEST
+
 /* Without a query vector, keywords alone rank, and their first makes a
  * relevance of 1: android-studio has no vector, its description says IDE. */
 START_TEST (test_keyword_only)
@@ -540,6 +664,8 @@ search_rank_suite (void)
   tcase_add_test (tc, test_cosine_order);
   tcase_add_test (tc, test_fusion_order);
   tcase_add_test (tc, test_keyword_only);
+  tcase_add_test (tc, test_vector_ranks_beyond_depth);
+  tcase_add_loop_test (tc, test_skip_idle_vector_ranks, 0, G_N_ELEMENTS (idle_cases));
   tcase_add_test (tc, test_grouped);
   tcase_add_test (tc, test_typo);
   tcase_add_test (tc, test_limit_and_floor);

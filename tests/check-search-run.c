@@ -58,18 +58,18 @@ END_TEST
 typedef struct {
   gdouble values[12];
   guint   n;
-  gdouble median, p90, max;
+  gdouble median, p90, max, p99;
 } LatencyCase;
 
 static const LatencyCase latency_cases[] = {
-  { { 5 }, 1, 5, 5, 5 },
-  { { 9, 1 }, 2, 5, 9, 9 },
-  { { 3, 1, 2 }, 3, 2, 3, 3 },
-  /* ten values: the 90th percentile is the ninth */
-  { { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 }, 10, 5.5, 9, 10 },
-  /* eleven: ceil(9.9) = the tenth */
-  { { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100 }, 11, 6, 10, 100 },
-  { { 2, 2, 2, 2 }, 4, 2, 2, 2 },
+  { { 5 }, 1, 5, 5, 5, 5 },
+  { { 9, 1 }, 2, 5, 9, 9, 9 },
+  { { 3, 1, 2 }, 3, 2, 3, 3, 3 },
+  /* ten values: the 90th percentile is the ninth, the 99th the tenth */
+  { { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 }, 10, 5.5, 9, 10, 10 },
+  /* eleven: ceil(9.9) = the tenth; ceil(10.89) = the eleventh */
+  { { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100 }, 11, 6, 10, 100, 100 },
+  { { 2, 2, 2, 2 }, 4, 2, 2, 2, 2 },
 };
 
 START_TEST (test_latency_stats)
@@ -83,6 +83,7 @@ START_TEST (test_latency_stats)
   ck_assert_double_eq (stats.median, c->median);
   ck_assert_double_eq (stats.p90, c->p90);
   ck_assert_double_eq (stats.max, c->max);
+  ck_assert_double_eq (stats.p99, c->p99);
 }
 END_TEST
 

@@ -6,6 +6,7 @@
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
 #include "core/fdnix-record.h"
+#include "search/fdnix-search-bundle.h"
 #include "vectors/fdnix-vector-file.h"
 #include "vectors/fdnix-vector-index.h"
 #include "embed-verify.h"
@@ -180,6 +181,60 @@ check_file (FdnixObjects *objects, FdnixEmbedder *embedder, gboolean check_vecto
   return TRUE;
 }
 
+/* The search bundle: there, the bytes the index says, readable, and one
+ * entry per package of the table with its current version.  Its sha256
+ * joins the snapshot digest (the same table gives the same bundle). */
+static gboolean
+check_bundle (FdnixObjects *objects, const FdnixBundleInfo *info, GHashTable *records, GPtrArray *lines,
+              EmbedVerifyReport *report, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(FdnixSearchIndex) index = NULL;
+  g_autofree gchar *sha256 = NULL;
+
+  if (info == NULL)
+    {
+      g_ptr_array_add (lines, g_strdup ("search-bundle\tnone"));
+      return TRUE;
+    }
+  g_ptr_array_add (lines, g_strdup_printf ("search-bundle\t%s", info->sha256));
+  bytes = fdnix_objects_get (objects, info->key, &local_error);
+  if (bytes == NULL)
+    {
+      if (!g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      problem (report, "%s: listed but missing", info->key);
+      return TRUE;
+    }
+  sha256 = fdnix_sha256_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (g_bytes_get_size (bytes) != info->size || g_strcmp0 (sha256, info->sha256) != 0)
+    problem (report, "%s: sha256/size differ from the index", info->key);
+  index = fdnix_search_index_new_from_bundle (bytes, 0, &local_error);
+  if (index == NULL)
+    {
+      problem (report, "%s: %s", info->key, local_error->message);
+      return TRUE;
+    }
+  if (fdnix_search_index_get_count (index) != g_hash_table_size (records) ||
+      info->packages != g_hash_table_size (records))
+    problem (report, "%s: %u packages (index: %" G_GUINT64_FORMAT "), the table has %u", info->key,
+             fdnix_search_index_get_count (index), info->packages, g_hash_table_size (records));
+  for (guint i = 0; i < fdnix_search_index_get_count (index); i++)
+    {
+      const FdnixSearchEntry *e = fdnix_search_index_get_entry (index, i);
+      Entry *entry = g_hash_table_lookup (records, fdnix_search_entry_name (index, e));
+
+      if (entry == NULL || g_strcmp0 (entry->record->version, fdnix_search_entry_version (index, e)) != 0)
+        problem (report, "%s: %s#%s is not in the table", info->key, fdnix_search_entry_name (index, e),
+                 fdnix_search_entry_version (index, e));
+    }
+  return TRUE;
+}
+
 /**
  * embed_verify:
  * @store: the package table
@@ -234,6 +289,10 @@ embed_verify (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
       if (!check_file (objects, embedder, check_vectors, info, records, ids, lines, report, error))
         return FALSE;
     }
+  if (!check_bundle (objects, index->bundle, records, lines, report, error))
+    return FALSE;
+  if (index->bundle != NULL)
+    g_hash_table_add (listed, index->bundle->key);
   if (index->total_vectors != report->vectors)
     problem (report, "index says %" G_GUINT64_FORMAT " vectors, files hold %" G_GUINT64_FORMAT,
              index->total_vectors, report->vectors);
@@ -255,6 +314,13 @@ embed_verify (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
   stored = fdnix_objects_list (objects, FDNIX_VECTOR_PREFIX, error);
   if (stored == NULL)
     return FALSE;
+  {
+    g_autoptr(GPtrArray) bundles = fdnix_objects_list (objects, FDNIX_BUNDLE_PREFIX, error);
+
+    if (bundles == NULL)
+      return FALSE;
+    g_ptr_array_extend_and_steal (stored, g_steal_pointer (&bundles));
+  }
   /* a file the index does not list may only be one it keeps for readers
    * of the index before (superseded_files); a later run deletes it */
   for (guint i = 0; i < index->superseded->len; i++)

@@ -6,7 +6,9 @@
  * is in exactly one listed file, under its current id, in the file its
  * record names; its vector is the one the embedder makes from its current
  * text (when asked); no entry is stale, deleted or extra; no batch file is
- * stored that the index neither lists nor keeps as superseded.  Two digests summarise the outcome without file names, so
+ * stored that the index neither lists nor keeps as superseded; the search
+ * bundle it lists is there, intact and holds the table's packages.  Two
+ * digests summarise the outcome without file names, so
  * a killed-and-rerun state can be compared with a clean run's.
  */
 #pragma once
@@ -23,7 +25,7 @@ typedef struct {
   guint64  files;
   guint64  superseded;       /* stored, unlisted, kept for older readers */
   guint64  problems;
-  gchar   *snapshot_digest;  /* sorted "id<TAB>sha256(vector)" lines */
+  gchar   *snapshot_digest;  /* sorted "id<TAB>sha256(vector)" lines and the bundle's sha256 */
   gchar   *store_digest;     /* sorted "name version hasEmbedding model textHash" lines */
   GString *messages;         /* the first problems, one per line */
 } EmbedVerifyReport;

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Kill -9 at random moments and at every named step between a durable write
-# and what points to it, then rerun: the store, the vector files and the
-# index must end exactly as after one clean run (same ids, same vectors,
-# same record states; no file left unlisted, no temporary left over).
+# and what points to it, then rerun: the store, the vector files, the search
+# bundle and the index must end exactly as after one clean run (same ids,
+# same vectors, same record states; no file left unlisted, no temporary left
+# over).
 #
 # Two starting states: a fresh table (the first, full run) and a table with
 # changes after a complete run (embedding, compaction, deletion).
@@ -98,7 +99,7 @@ while [ $kills -lt 12 ]; do
 done
 
 # --- kill at each step between a write and what depends on it
-points="after-put:1 after-put:5 after-mark:2 between-marks:1 compact-read:1 compact-read:3 index-written:1 mid-cleanup:1 mid-cleanup:3"
+points="after-put:1 after-put:5 after-mark:2 between-marks:1 compact-read:1 compact-read:3 bundle-written:1 index-written:1 mid-cleanup:1 mid-cleanup:3"
 for point in $points; do
   for state in fresh changed; do
     case "$point:$state" in

@@ -71,7 +71,7 @@ jq -e '.counts.embedded == 30 and .counts.files_compacted > 0 and .counts.files_
   "$TEST_TMP/s3.json" >/dev/null || fail "third run: $(jq -c .counts "$TEST_TMP/s3.json")"
 s3api get-object --bucket "$bucket" --key vector-index/index.json.gz "$TEST_TMP/index2.json.gz" >/dev/null
 listed=$(zcat "$TEST_TMP/index2.json.gz" | jq -r '.batch_files[].key' | sort)
-kept=$(zcat "$TEST_TMP/index2.json.gz" | jq -r '.superseded_files[].key' | sort)
+kept=$(zcat "$TEST_TMP/index2.json.gz" | jq -r '.superseded_files[].key | select(startswith("vectors/"))' | sort)
 check "[ -n \"\$kept\" ]" "the index names no superseded file"
 check "[ \"\$(printf '%s\n' \$listed \$kept | sort)\" = \"\$(keys vectors/)\" ]" \
   "the bucket holds files the index neither lists nor names as superseded"
@@ -84,6 +84,8 @@ jq -e ".counts.embedded == 0 and .counts.files_deleted >= $(echo "$kept" | wc -l
 s3api get-object --bucket "$bucket" --key vector-index/index.json.gz "$TEST_TMP/index3.json.gz" >/dev/null
 listed=$(zcat "$TEST_TMP/index3.json.gz" | jq -r '.batch_files[].key' | sort)
 check "[ \"\$listed\" = \"\$(keys vectors/)\" ]" "the bucket holds files the index does not list"
+bundle=$(zcat "$TEST_TMP/index3.json.gz" | jq -r .search_bundle.key)
+check "[ \"\$bundle\" = \"\$(keys search-bundle/)\" ]" "the bucket's search bundles: $(keys search-bundle/), listed: $bundle"
 check "[ \"\$before\" != \"\$(keys vectors/)\" ]" "no file was replaced"
 "$embed_tool" verify >/dev/null 2>"$TEST_TMP/v3.err" || fail "snapshot after the grace: $(head -5 "$TEST_TMP/v3.err")"
 

@@ -3,8 +3,8 @@
 # lib/aws/fdnix-aws-actions.h lists each call as
 #   X ("service:Action", "programs", "why")
 # and each program's task role must allow exactly the actions listed for it,
-# each on its narrowest resource (the table, the vectors/ and vector-index/
-# prefixes, the model).  Calls marked "development only" (--create-table)
+# each on its narrowest resource (the table, the vectors/, vector-index/ and
+# search-bundle/ prefixes, the model).  Calls marked "development only" (--create-table)
 # are the one exception: a production role must not allow them.
 . "$(dirname "$0")/lib.sh"
 need python3
@@ -50,9 +50,11 @@ for role in roles.values():
                 ok = all(re.fullmatch(r"arn:aws:dynamodb:@REGION@:@ACCOUNT_ID@:table/@TABLE@(/index/\*)?", r) for r in res)
             elif a == "s3:ListBucket":
                 ok = res == ["arn:aws:s3:::@BUCKET@"] and \
-                     sorted(st.get("Condition", {}).get("StringLike", {}).get("s3:prefix", [])) == ["vector-index/*", "vectors/*"]
+                     sorted(st.get("Condition", {}).get("StringLike", {}).get("s3:prefix", [])) == \
+                     ["search-bundle/*", "vector-index/*", "vectors/*"]
             elif svc == "s3":
-                ok = sorted(res) == ["arn:aws:s3:::@BUCKET@/vector-index/*", "arn:aws:s3:::@BUCKET@/vectors/*"]
+                ok = sorted(res) == ["arn:aws:s3:::@BUCKET@/search-bundle/*", "arn:aws:s3:::@BUCKET@/vector-index/*",
+                                     "arn:aws:s3:::@BUCKET@/vectors/*"]
             elif svc == "bedrock":
                 ok = res == ["arn:aws:bedrock:@REGION@::foundation-model/@MODEL_ID@"]
             else:

@@ -160,6 +160,10 @@ check '[ "$(sqlite3 "$db" "PRAGMA application_id")" = 1717857912 ]' "an older ta
 ro="$TEST_TMP/ro"
 mkdir -p "$ro"
 cp -r "$FDNIX_DATA_DIR"/vectors "$FDNIX_DATA_DIR"/vector-index "$db" "$ro/"
+# an index without the search bundle (an older fdnix-embed's), so that the
+# search reads the table itself
+zcat "$FDNIX_DATA_DIR/vector-index/index.json.gz" | jq -c 'del(.search_bundle)' | gzip -n \
+  >"$ro/vector-index/index.json.gz"
 check '[ "$(sqlite3 "$ro/fdnix.sqlite" "PRAGMA journal_mode")" = wal ]' "the table is not in WAL mode"
 check '[ ! -e "$ro/fdnix.sqlite-shm" ]' "a -shm file is left"
 chmod -R a+rX "$TEST_TMP"

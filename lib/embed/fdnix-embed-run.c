@@ -275,8 +275,9 @@ fdnix_embed_run (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedd
       gboolean ok;
 
       fdnix_summary_phase_begin (summary, "index");
-      ok = fdnix_snapshot_update (store, objects, fdnix_embedder_get_info (embedder), sink, run_id, options->vectors_per_file,
-                                  options->keep_superseded, &options->floor, &result, error);
+      ok = fdnix_snapshot_update (store, objects, fdnix_embedder_get_info (embedder), sink, run_id,
+                                  options->vectors_per_file, options->keep_superseded, &options->floor,
+                                  &options->bundle, &result, error);
       fdnix_summary_phase_end (summary, "index");
       if (!ok)
         return FALSE;

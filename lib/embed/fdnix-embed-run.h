@@ -11,6 +11,7 @@
 #include "core/fdnix-config.h"
 #include "core/fdnix-floor.h"
 #include "embed/fdnix-embedder.h"
+#include "vectors/fdnix-bundle-file.h"
 #include "vectors/fdnix-objects.h"
 #include "net/fdnix-retry.h"
 #include "store/fdnix-store.h"
@@ -31,6 +32,8 @@ typedef struct {
   FdnixFloor floor;           /* all zero: no floor */
   gboolean retry_set;         /* retry holds [retry]; FALSE: its defaults */
   FdnixRetryOptions retry;    /* back-off, Retry-After cap, budget */
+  FdnixBundleBuilder bundle;  /* the search bundle's builder (set by the
+                                 program; all zero: no bundle published) */
 } FdnixEmbedRunOptions;
 
 extern const FdnixSetting fdnix_embed_run_settings[];

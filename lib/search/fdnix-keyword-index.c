@@ -5,37 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search/fdnix-keyword-index.h"
+#include "search/fdnix-keyword-index-private.h"
 #include "search/fdnix-search-terms.h"
-
-/* A document's frequencies of one term, per field (saturated at 255:
- * BM25 saturates long before that). */
-typedef struct {
-  guint32 doc;
-  guint8  tf[FDNIX_KEYWORD_N_FIELDS];
-} Posting;
-
-typedef struct {
-  guint32 start;   /* into postings */
-  guint32 count;   /* documents that have the term */
-} Term;
-
-struct _FdnixKeywordIndex {
-  /* while building */
-  FdnixTermizer *termizer;
-  GHashTable    *term_ids;      /* stem → id + 1 */
-  GPtrArray     *term_names;    /* id → stem (the key above) */
-  GPtrArray     *term_lists;    /* id → GArray of Posting, by document */
-  GArray        *lengths;       /* guint16[N_FIELDS] per document */
-  guint          n_docs;
-  /* sealed */
-  gboolean       sealed;
-  GHashTable    *terms;         /* term → Term* (into term_table) */
-  Term          *term_table;
-  Posting       *postings;
-  gsize          n_postings;
-  gfloat         average[FDNIX_KEYWORD_N_FIELDS];
-};
 
 struct _FdnixKeywordQuery {
   GPtrArray *terms;   /* unique stems, in query order */
@@ -81,7 +52,9 @@ fdnix_keyword_index_free (FdnixKeywordIndex *self)
   g_clear_pointer (&self->terms, g_hash_table_unref);
   g_array_unref (self->lengths);
   g_free (self->term_table);
-  g_free (self->postings);
+  if (!self->postings_borrowed)
+    g_free (self->postings);
+  g_clear_pointer (&self->backing, g_bytes_unref);
   g_free (self);
 }
 

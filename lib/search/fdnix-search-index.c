@@ -6,23 +6,9 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
-#include "search/fdnix-search-index.h"
+#include "search/fdnix-search-index-private.h"
 #include "search/fdnix-search-filter.h"
 #include "search/fdnix-search-terms.h"
-
-struct _FdnixSearchIndex {
-  GArray  *entries;     /* FdnixSearchEntry */
-  gchar   *chunk;       /* NUL-terminated strings; offset 0 is "" */
-  gsize    chunk_len;
-  gsize    chunk_alloc;
-  guint    dimension;   /* 0 until sealed */
-  gboolean sealed;
-  gfloat  *vectors;     /* count × dimension, zero rows for packages without one */
-  guint    n_vectors;
-  FdnixKeywordIndex *keywords;  /* one document per entry added, renumbered at seal */
-  GHashTable        *shared;    /* while building: text → offset, for texts many share */
-  FdnixSearchGroups *groups;    /* made at seal */
-};
 
 /**
  * fdnix_search_index_new:
@@ -54,7 +40,9 @@ fdnix_search_index_free (FdnixSearchIndex *self)
   if (self == NULL)
     return;
   g_array_unref (self->entries);
-  g_free (self->chunk);
+  if (self->backing == NULL)
+    g_free (self->chunk);
+  g_clear_pointer (&self->backing, g_bytes_unref);
   g_free (self->vectors);
   fdnix_keyword_index_free (self->keywords);
   g_clear_pointer (&self->shared, g_hash_table_unref);

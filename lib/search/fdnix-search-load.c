@@ -6,6 +6,7 @@
 #include "core/fdnix-cancel.h"
 #include "core/fdnix-error.h"
 #include "core/fdnix-hash.h"
+#include "search/fdnix-search-bundle.h"
 #include "search/fdnix-search-load.h"
 
 #define MAX_REPEAT_WARNINGS 10
@@ -152,22 +153,6 @@ fdnix_search_check_batch (const FdnixBatchFileInfo *expected, const FdnixVectorB
       return FALSE;
     }
   return TRUE;
-}
-
-typedef struct {
-  FdnixSearchIndex     *index;
-  FdnixSearchLoadStats *stats;
-} ScanData;
-
-static gboolean
-add_record (FdnixRecord *record, gpointer user_data, GError **error)
-{
-  ScanData *data = user_data;
-
-  data->stats->packages++;
-  if ((data->stats->packages & 0xfff) == 0 && !fdnix_cancel_check (error))
-    return FALSE;
-  return fdnix_search_index_add_record (data->index, record, error);
 }
 
 /* One batch file on its way: fetched by the main thread (object stores
@@ -367,28 +352,132 @@ load_files (FdnixSearchIndex *index, FdnixObjects *objects, const FdnixVectorInd
   return ok;
 }
 
+/* The packages from the snapshot's search bundle: fetched (never more
+ * bytes than the index gives it), checked against the index's size and
+ * sha256, then every section checked as it is read. */
+static FdnixSearchIndex *
+load_bundle (FdnixObjects *objects, const FdnixBundleInfo *info, guint dimension,
+             FdnixSearchLoadStats *stats, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  FdnixBatchFileInfo expected = { 0 };
+  FdnixSearchIndex *index;
+
+  if (info->format != FDNIX_BUNDLE_FORMAT)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                   "%s: format %u, this fdnix-search reads format %u%s", info->key, info->format,
+                   FDNIX_BUNDLE_FORMAT, info->format > FDNIX_BUNDLE_FORMAT ? ": upgrade fdnix-search" : "");
+      return NULL;
+    }
+  stored = fdnix_objects_get_capped (objects, info->key, info->size, &local_error);
+  if (stored == NULL)
+    {
+      if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+        g_prefix_error (&local_error, "the index lists a search bundle that is missing: ");
+      else if (g_error_matches (local_error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA))
+        g_prefix_error (&local_error, "%s: larger than the %" G_GUINT64_FORMAT " bytes the index says: ",
+                        info->key, info->size);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  stats->bytes += g_bytes_get_size (stored);
+  expected.key = info->key;
+  expected.size = info->size;
+  expected.sha256 = info->sha256;
+  if (!fdnix_search_check_stored (&expected, stored, error))
+    return NULL;
+  index = fdnix_search_index_new_from_bundle (stored, dimension, error);
+  if (index == NULL)
+    {
+      g_prefix_error (error, "%s: ", info->key);
+      return NULL;
+    }
+  stats->packages = fdnix_search_index_get_count (index);
+  stats->from_bundle = TRUE;
+  return index;
+}
+
+/* The packages from the table: a snapshot of an fdnix-embed that wrote no
+ * search bundle. */
+static FdnixSearchIndex *
+load_table (FdnixSearchStoreOpener open_store, gpointer user_data, FdnixObjects *objects, guint dimension,
+            FdnixSearchLoadStats *stats, gchar **out_store_name, GError **error)
+{
+  g_autoptr(FdnixStore) store = NULL;
+  g_autoptr(FdnixSearchIndex) index = NULL;
+  guint64 repeated = 0;
+
+  g_message ("%s in %s lists no search bundle (written by an older fdnix-embed): reading the "
+             "packages from the table instead", FDNIX_VECTOR_INDEX_KEY, fdnix_objects_describe (objects));
+  store = open_store (user_data, error);
+  if (store == NULL)
+    return NULL;
+  index = fdnix_search_index_new_from_table (store, dimension, &stats->packages, &repeated, error);
+  if (index == NULL)
+    return NULL;
+  stats->repeated += repeated;
+  *out_store_name = g_strdup (fdnix_store_describe (store));
+  return g_steal_pointer (&index);
+}
+
+static FdnixStore *
+give_store (gpointer user_data, GError **error)
+{
+  if (user_data == NULL)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND,
+                   "%s lists no search bundle and no table was given: run fdnix-embed again",
+                   FDNIX_VECTOR_INDEX_KEY);
+      return NULL;
+    }
+  return g_object_ref (user_data);
+}
+
 /**
  * fdnix_search_load:
- * @store: the package table
- * @objects: the vector files and their index
+ * @store: (nullable): the package table, read only when the snapshot has
+ *   no search bundle (one written by an older fdnix-embed)
+ * @objects: the vector files, the search bundle and their index
  * @embedder: (nullable): the embedder queries will use; the index must be
  *   its model's (NULL: no check, for tools)
  * @out_stats: (out caller-allocates) (optional): what was read
  * @error: return location for an error
  *
- * Returns: (transfer full): every package of the table with its vector
- *   (when the snapshot has one), or NULL.
+ * Returns: (transfer full): every package of the snapshot's search bundle
+ *   (or of the table) with its vector (when the snapshot has one), or NULL.
  */
 FdnixSearchIndex *
 fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embedder,
                    FdnixSearchLoadStats *out_stats, GError **error)
 {
+  return fdnix_search_load_snapshot (give_store, store, objects, embedder, out_stats, error);
+}
+
+/**
+ * fdnix_search_load_snapshot:
+ * @open_store: opens the package table; called only when the snapshot has
+ *   no search bundle (so a search of a current snapshot sends the table
+ *   no request at all)
+ * @user_data: for @open_store
+ * @objects: the vector files, the search bundle and their index
+ * @embedder: (nullable): as for fdnix_search_load()
+ * @out_stats: (out caller-allocates) (optional): what was read
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): as fdnix_search_load(), or NULL.
+ */
+FdnixSearchIndex *
+fdnix_search_load_snapshot (FdnixSearchStoreOpener open_store, gpointer user_data, FdnixObjects *objects,
+                            FdnixEmbedder *embedder, FdnixSearchLoadStats *out_stats, GError **error)
+{
+  g_autofree gchar *source = NULL;
   g_autoptr(FdnixVectorIndex) vindex = NULL;
-  g_autoptr(FdnixSearchIndex) index = fdnix_search_index_new ();
+  g_autoptr(FdnixSearchIndex) index = NULL;
   FdnixSearchLoadStats stats = { 0 };
-  FdnixScanOptions scan = { 0 };
-  ScanData data = { index, &stats };
   gint64 start = g_get_monotonic_time ();
+  guint dimension;
 
   vindex = fdnix_search_fetch_index (objects, error);
   if (vindex == NULL)
@@ -397,27 +486,28 @@ fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embe
     return NULL;
   stats.index_seconds = (g_get_monotonic_time () - start) / 1e6;
 
-  start = g_get_monotonic_time ();
-  scan.filter = FDNIX_SCAN_ALL;
-  if (!fdnix_store_scan (store, &scan, add_record, &data, error))
-    {
-      g_prefix_error (error, "reading %s: ", fdnix_store_describe (store));
-      return NULL;
-    }
-  if (stats.packages == 0)
-    {
-      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND,
-                   "%s holds no packages: run fdnix-metadata first", fdnix_store_describe (store));
-      return NULL;
-    }
   /* The room for vectors is packages × dimension: the dimension is the
    * configured embedder's (which the index matches when it lists files),
    * never a number taken from the index alone. */
-  stats.repeated += fdnix_search_index_seal (index, embedder != NULL ? fdnix_embedder_get_dimension (embedder)
-                                                                     : vindex->dimension);
+  dimension = embedder != NULL ? fdnix_embedder_get_dimension (embedder) : vindex->dimension;
+  start = g_get_monotonic_time ();
+  if (vindex->bundle != NULL)
+    {
+      index = load_bundle (objects, vindex->bundle, dimension, &stats, error);
+      source = g_strdup (vindex->bundle->key);
+    }
+  else
+    index = load_table (open_store, user_data, objects, dimension, &stats, &source, error);
+  if (index == NULL)
+    return NULL;
+  if (stats.packages == 0)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND, "%s holds no packages: run fdnix-metadata first",
+                   source);
+      return NULL;
+    }
   stats.store_seconds = (g_get_monotonic_time () - start) / 1e6;
-  g_info ("read %" G_GUINT64_FORMAT " packages from %s in %.2f s", stats.packages,
-          fdnix_store_describe (store), stats.store_seconds);
+  g_info ("read %" G_GUINT64_FORMAT " packages from %s in %.2f s", stats.packages, source, stats.store_seconds);
 
   start = g_get_monotonic_time ();
   if (!load_files (index, objects, vindex, &stats, error))
@@ -429,8 +519,9 @@ fdnix_search_load (FdnixStore *store, FdnixObjects *objects, FdnixEmbedder *embe
           " bytes) from %s in %.2f s", stats.files, stats.bytes,
           fdnix_objects_describe (objects), stats.vectors_seconds);
   if (stats.vectors_without_record > 0 || stats.vectors_other_version > 0)
-    g_message ("the vectors are older than the table: %" G_GUINT64_FORMAT " of removed packages, %"
+    g_message ("the vectors are older than the %s: %" G_GUINT64_FORMAT " of removed packages, %"
                G_GUINT64_FORMAT " of other versions (fdnix-embed brings them in line)",
+               stats.from_bundle ? "search bundle" : "table",
                stats.vectors_without_record, stats.vectors_other_version);
   if (out_stats != NULL)
     *out_stats = stats;

@@ -1,10 +1,14 @@
-/* fdnix-search-load.h: the package table and the vector snapshot, into a
- * FdnixSearchIndex, checked.
+/* fdnix-search-load.h: the snapshot (search bundle and vector files, or
+ * for an older snapshot the package table), into a FdnixSearchIndex,
+ * checked.
  *
  *   1. vector-index/index.json.gz is read; its model must be the configured
  *      embedder's and its dimension the embedder's (else queries and
  *      packages would be compared in different spaces);
- *   2. the store is scanned once for the texts shown and matched by name;
+ *   2. the packages (texts shown and keyword index) come from the search
+ *      bundle the index lists, checked like a batch file (size, sha256,
+ *      then every section: fdnix-search-bundle.h); an index without one
+ *      (an older fdnix-embed's) makes the store be scanned instead;
  *   3. each batch file the index lists is fetched and checked against the
  *      index before its vectors are used: size and sha256 of the stored
  *      bytes, then vector count and dimension of its contents.  Any
@@ -27,7 +31,7 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  guint64 packages;                /* records in the table */
+  guint64 packages;                /* packages in the bundle (or records in the table) */
   guint64 vectors;                 /* vectors used */
   guint64 files;                   /* batch files read and checked */
   guint64 bytes;                   /* stored bytes read */
@@ -35,7 +39,8 @@ typedef struct {
   guint64 vectors_other_version;   /* vectors embedded for another version */
   guint64 repeated;                /* repeated packages or vectors (ignored) */
   gdouble index_seconds;           /* reading the index */
-  gdouble store_seconds;           /* scanning the table */
+  gdouble store_seconds;           /* reading the bundle (or scanning the table) */
+  gboolean from_bundle;            /* the packages came from the search bundle */
   gdouble vectors_seconds;         /* reading and checking batch files */
 } FdnixSearchLoadStats;
 
@@ -50,6 +55,16 @@ gboolean          fdnix_search_check_stored (const FdnixBatchFileInfo  *expected
 gboolean          fdnix_search_check_batch  (const FdnixBatchFileInfo  *expected,
                                              const FdnixVectorBatch    *batch,
                                              GError                   **error);
+/* Opens the table, for a snapshot without a search bundle. */
+typedef FdnixStore *(*FdnixSearchStoreOpener) (gpointer   user_data,
+                                               GError   **error);
+
+FdnixSearchIndex *fdnix_search_load_snapshot (FdnixSearchStoreOpener    open_store,
+                                             gpointer                  user_data,
+                                             FdnixObjects             *objects,
+                                             FdnixEmbedder            *embedder,
+                                             FdnixSearchLoadStats     *out_stats,
+                                             GError                  **error);
 FdnixSearchIndex *fdnix_search_load         (FdnixStore                *store,
                                              FdnixObjects              *objects,
                                              FdnixEmbedder             *embedder,

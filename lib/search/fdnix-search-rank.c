@@ -19,6 +19,7 @@ struct _FdnixSearchQuery {
   gchar *variants[MAX_VARIANTS];     /* forms compared with names */
   gsize  lengths[MAX_VARIANTS];
   guint  n_variants;
+  guint8 buckets[MAX_VARIANTS][32];  /* letters of each variant, by (byte & 31) */
   FdnixKeywordQuery *keywords;       /* the text's stemmed terms */
 };
 
@@ -69,7 +70,14 @@ fdnix_search_query_new (const gchar *text)
       query->n_variants = 1;
     }
   for (guint i = 0; i < query->n_variants; i++)
-    query->lengths[i] = strlen (query->variants[i]);
+    {
+      query->lengths[i] = strlen (query->variants[i]);
+      /* only variants of at most MAX_FUZZY_LENGTH bytes are compared, so
+       * no bucket passes 64 */
+      if (query->lengths[i] <= MAX_FUZZY_LENGTH)
+        for (gsize k = 0; k < query->lengths[i]; k++)
+          query->buckets[i][(guchar) query->variants[i][k] & 31]++;
+    }
   query->keywords = fdnix_keyword_query_new (query->text);
   return query;
 }
@@ -102,54 +110,16 @@ fdnix_search_query_get_text (const FdnixSearchQuery *query)
   return query->text;
 }
 
-/**
- * fdnix_search_distance:
- * @a: a lower-case string
- * @a_length: its length
- * @b: a string (compared without ASCII case)
- * @b_length: its length
- * @max: the largest distance of interest
- *
- * The optimal string alignment distance: insertions, deletions,
- * substitutions and swaps of neighbours ("pyhton") count one each.
- *
- * Returns: the distance, or @max + 1 when it is larger than @max.
- */
-guint
-fdnix_search_distance (const gchar *a, gsize a_length, const gchar *b, gsize b_length, guint max)
+/* The alignment itself, once the bounds let @b through. */
+static guint
+align (const gchar *a, gsize a_length, const gchar *b, gsize b_length, guint max)
 {
   guint rows[3][MAX_FUZZY_LENGTH + 1];
   guint *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
   gchar lb[MAX_FUZZY_LENGTH];
-  gint counts[32] = { 0 };
-  guint surplus = 0, deficit = 0;
 
-  if (a_length > MAX_FUZZY_LENGTH || b_length > MAX_FUZZY_LENGTH)
-    return max + 1;
-  if ((a_length > b_length ? a_length - b_length : b_length - a_length) > max)
-    return max + 1;
-  /* Most names share too few letters with the query to be near it: each
-   * edit moves at most one letter in or out of the bag (a swap none), so
-   * the letters in excess on either side bound the distance from below.
-   * Counting in 32 buckets keeps the bound (merged buckets only hide
-   * differences) and costs one pass. */
   for (gsize i = 0; i < b_length; i++)
-    {
-      lb[i] = FAST_LOWER (b[i]);
-      counts[(guchar) lb[i] & 31]++;
-    }
-  for (gsize i = 0; i < a_length; i++)
-    counts[(guchar) a[i] & 31]--;
-  for (guint i = 0; i < 32; i++)
-    {
-      if (counts[i] > 0)
-        surplus += (guint) counts[i];
-      else
-        deficit += (guint) -counts[i];
-    }
-  if (MAX (surplus, deficit) > max)
-    return max + 1;
-
+    lb[i] = FAST_LOWER (b[i]);
   for (gsize j = 0; j <= b_length; j++)
     prev[j] = (guint) j;
   for (gsize i = 1; i <= a_length; i++)
@@ -178,6 +148,67 @@ fdnix_search_distance (const gchar *a, gsize a_length, const gchar *b, gsize b_l
       cur = t;
     }
   return MIN (prev[b_length], max + 1);
+}
+
+/* Most names share too few letters with the query to be near it: each
+ * edit moves at most one letter in or out of the bag (a swap none), so
+ * the letters in excess on either side bound the distance from below.
+ * Counting in 32 buckets keeps the bound (merged buckets only hide
+ * differences).  @a_buckets holds @a's letters; @b's are taken from it one
+ * by one, those it lacks are the surplus (which may stop the pass early),
+ * those left over the deficit. */
+static guint
+distance_with_buckets (const gchar *a, gsize a_length, const guint8 *a_buckets, const gchar *b,
+                       gsize b_length, guint max)
+{
+  guint8 left[32];
+  guint surplus = 0, matched = 0;
+
+  if (a_length > MAX_FUZZY_LENGTH || b_length > MAX_FUZZY_LENGTH)
+    return max + 1;
+  if ((a_length > b_length ? a_length - b_length : b_length - a_length) > max)
+    return max + 1;
+  memcpy (left, a_buckets, sizeof left);
+  for (gsize i = 0; i < b_length; i++)
+    {
+      guint bucket = (guchar) FAST_LOWER (b[i]) & 31;
+
+      if (left[bucket] > 0)
+        {
+          left[bucket]--;
+          matched++;
+        }
+      else if (++surplus > max)
+        return max + 1;
+    }
+  if (a_length - matched > max)
+    return max + 1;
+  return align (a, a_length, b, b_length, max);
+}
+
+/**
+ * fdnix_search_distance:
+ * @a: a lower-case string
+ * @a_length: its length
+ * @b: a string (compared without ASCII case)
+ * @b_length: its length
+ * @max: the largest distance of interest
+ *
+ * The optimal string alignment distance: insertions, deletions,
+ * substitutions and swaps of neighbours ("pyhton") count one each.
+ *
+ * Returns: the distance, or @max + 1 when it is larger than @max.
+ */
+guint
+fdnix_search_distance (const gchar *a, gsize a_length, const gchar *b, gsize b_length, guint max)
+{
+  guint8 buckets[32] = { 0 };
+
+  if (a_length > MAX_FUZZY_LENGTH)
+    return max + 1;
+  for (gsize i = 0; i < a_length; i++)
+    buckets[(guchar) a[i] & 31]++;
+  return distance_with_buckets (a, a_length, buckets, b, b_length, max);
 }
 
 /**
@@ -215,7 +246,8 @@ fdnix_search_match_name (const FdnixSearchQuery *query, const gchar *name, gbool
           *out_distance = 0;
           return whole_path ? FDNIX_SEARCH_EXACT_PATH_SCORE : FDNIX_SEARCH_EXACT_NAME_SCORE;
         }
-      if (n >= 2 && m > n && g_ascii_strncasecmp (name, q, n) == 0)
+      /* the first letter first: most names differ there */
+      if (n >= 2 && m > n && FAST_LOWER (name[0]) == q[0] && g_ascii_strncasecmp (name, q, n) == 0)
         {
           gfloat score = FDNIX_SEARCH_PREFIX_SCORE * (gfloat) n / (gfloat) m;
 
@@ -228,7 +260,7 @@ fdnix_search_match_name (const FdnixSearchQuery *query, const gchar *name, gbool
       if (n >= 4 && (!whole_path || strchr (name, '.') == NULL))
         {
           guint max = n >= 8 ? 2 : 1;
-          guint d = fdnix_search_distance (q, n, name, m, max);
+          guint d = distance_with_buckets (q, n, query->buckets[v], name, m, max);
 
           if (d >= 1 && d <= max && FDNIX_SEARCH_FUZZY_SCORE / (gfloat) d > best)
             {
@@ -462,6 +494,45 @@ compare_scored (const void *a, const void *b)
   return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+/* A min-heap on compare_scored: the root is the worst of the best kept. */
+static void
+scored_sift_down (Scored *heap, guint n, guint i)
+{
+  for (;;)
+    {
+      guint worst = i, l = 2 * i + 1, r = 2 * i + 2;
+      Scored t;
+
+      if (l < n && compare_scored (&heap[worst], &heap[l]) < 0)
+        worst = l;
+      if (r < n && compare_scored (&heap[worst], &heap[r]) < 0)
+        worst = r;
+      if (worst == i)
+        return;
+      t = heap[i];
+      heap[i] = heap[worst];
+      heap[worst] = t;
+      i = worst;
+    }
+}
+
+static void
+scored_sift_up (Scored *heap, guint i)
+{
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+      Scored t;
+
+      if (compare_scored (&heap[parent], &heap[i]) >= 0)
+        return;
+      t = heap[i];
+      heap[i] = heap[parent];
+      heap[parent] = t;
+      i = parent;
+    }
+}
+
 static gfloat *
 unit_query_vector (const gfloat *query_vector, guint dimension)
 {
@@ -479,26 +550,42 @@ unit_query_vector (const gfloat *query_vector, guint dimension)
 }
 
 /* Every entry's cosine, and the vector ranks of the best
- * FDNIX_SEARCH_FUSION_DEPTH (a partial selection would do; sorting 100k
- * floats costs a few ms, far below the name matching). */
+ * FDNIX_SEARCH_FUSION_DEPTH: kept in a heap of that size as the cosines
+ * come (sorting every positive cosine cost a fifth of a query), then
+ * sorted.  The order is total (ties by entry), so the ranks are those of
+ * a full sort. */
 static void
 rank_vectors (const FdnixSearchIndex *index, const gfloat *unit, gfloat *cosines, guint16 *ranks)
 {
   guint count = fdnix_search_index_get_count (index);
   guint dimension = fdnix_search_index_get_dimension (index);
   const gfloat *vectors = fdnix_search_index_get_vectors (index);
-  g_autofree Scored *scored = g_new (Scored, MAX (count, 1));
+  Scored heap[FDNIX_SEARCH_FUSION_DEPTH];
   guint n = 0;
 
   for (guint i = 0; i < count; i++)
     {
+      Scored candidate;
+
       cosines[i] = fdnix_search_dot (unit, vectors + (gsize) i * dimension, dimension);
-      if (cosines[i] > 0 && fdnix_search_index_get_entry (index, i)->has_vector)
-        scored[n++] = (Scored) { cosines[i], i };
+      if (!(cosines[i] > 0) || !fdnix_search_index_get_entry (index, i)->has_vector)
+        continue;
+      candidate = (Scored) { cosines[i], i };
+      if (n < FDNIX_SEARCH_FUSION_DEPTH)
+        {
+          heap[n] = candidate;
+          scored_sift_up (heap, n);
+          n++;
+        }
+      else if (compare_scored (&candidate, &heap[0]) < 0)
+        {
+          heap[0] = candidate;
+          scored_sift_down (heap, n, 0);
+        }
     }
-  qsort (scored, n, sizeof (Scored), compare_scored);
-  for (guint r = 0; r < MIN (n, FDNIX_SEARCH_FUSION_DEPTH); r++)
-    ranks[scored[r].entry] = (guint16) (r + 1);
+  qsort (heap, n, sizeof (Scored), compare_scored);
+  for (guint r = 0; r < n; r++)
+    ranks[heap[r].entry] = (guint16) (r + 1);
 }
 
 static void
@@ -516,6 +603,14 @@ rank_keywords (const FdnixSearchIndex *index, const FdnixSearchQuery *query, gfl
       if (r < FDNIX_SEARCH_FUSION_DEPTH)
         ranks[hit->doc] = (guint16) (r + 1);
     }
+}
+
+/* Whether the vector ranks count in fdnix_search_relevance(): a positive
+ * weight, or both weights left at zero (the plain hybrid). */
+static gboolean
+vectors_vote (const FdnixSearchOptions *fusion)
+{
+  return fusion->vector_weight > 0 || (fusion->keyword_weight <= 0 && fusion->vector_weight <= 0);
 }
 
 /* Keeps the first (best) hit of each group, at most @limit of them. */
@@ -569,6 +664,7 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
   g_autofree guint16 *keyword_ranks = g_new0 (guint16, MAX (count, 1));
   g_autofree FdnixSearchHit *heap = g_new (FdnixSearchHit, limit);
   guint n = 0;
+  gboolean late_cosines = FALSE;
   GArray *out;
 
   FdnixSearchOptions fusion = *options;
@@ -580,8 +676,10 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
   if (unit == NULL)
     fusion.vector_weight = -1;
   /* cosines are shown by --explain even when they do not count */
-  if (unit != NULL)
+  if (unit != NULL && (vectors_vote (&fusion) || !options->skip_idle_vector_ranks))
     rank_vectors (index, unit, cosines, vector_ranks);
+  else if (unit != NULL)
+    late_cosines = TRUE;
   if (fusion.keyword_weight > 0 || fusion.vector_weight <= 0)
     rank_keywords (index, query, keyword_scores, keyword_ranks);
   for (guint i = 0; i < count; i++)
@@ -622,7 +720,16 @@ fdnix_search_rank (const FdnixSearchIndex *index, const FdnixSearchQuery *query,
       n--;
       sift_down (index, heap, n, 0);
     }
-  return keep_best_of_groups (index, out, MAX (options->limit, 1));
+  out = keep_best_of_groups (index, out, MAX (options->limit, 1));
+  /* the vectors did not vote and were not ranked: the results' cosines */
+  for (guint i = 0; late_cosines && i < out->len; i++)
+    {
+      FdnixSearchHit *hit = &g_array_index (out, FdnixSearchHit, i);
+
+      hit->cosine = fdnix_search_dot (unit, fdnix_search_index_get_vectors (index) + (gsize) hit->entry * dimension,
+                                      dimension);
+    }
+  return out;
 }
 
 /**

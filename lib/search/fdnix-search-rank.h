@@ -105,6 +105,11 @@ typedef struct {
   gfloat keyword_weight;  /* in the fusion; both 0 means 1 and 1 */
   gfloat vector_weight;
   FdnixSearchFilter filter;  /* which packages may be shown */
+  /* When the vectors do not vote (vector weight 0, the offline embedder's
+   * default), skip ranking them: a pass over every vector, half of a
+   * query.  Hits keep their cosine; vector_rank stays 0.  fdnix-search
+   * sets it unless --explain shows the ranks. */
+  gboolean skip_idle_vector_ranks;
 } FdnixSearchOptions;
 
 typedef struct _FdnixSearchQuery FdnixSearchQuery;

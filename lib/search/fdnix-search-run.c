@@ -13,6 +13,7 @@
 #include "search/fdnix-search-output.h"
 #include "search/fdnix-search-run.h"
 #include "search/fdnix-searcher.h"
+#include "store/fdnix-dynamodb-store.h"
 #include "store/fdnix-store-factory.h"
 
 static gint64
@@ -92,7 +93,7 @@ compare_doubles (gconstpointer a, gconstpointer b)
  * fdnix_latency_stats:
  * @milliseconds: (element-type gdouble): latencies; sorted in place
  * @out_stats: (out): the median (the mean of the middle two for an even
- *   count), the 90th percentile (nearest rank) and the maximum
+ *   count), the 90th and 99th percentiles (nearest rank) and the maximum
  *
  * Returns: FALSE when @milliseconds is empty.
  */
@@ -109,6 +110,7 @@ fdnix_latency_stats (GArray *milliseconds, FdnixLatencyStats *out_stats)
   out_stats->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   /* nearest rank: the smallest value with at least 90% at or below it */
   out_stats->p90 = v[(n * 9 + 9) / 10 - 1];
+  out_stats->p99 = v[(n * 99 + 99) / 100 - 1];
   out_stats->max = v[n - 1];
   return TRUE;
 }
@@ -121,6 +123,7 @@ count_load (FdnixSummary *summary, const FdnixSearchLoadStats *stats, FdnixSearc
   fdnix_summary_add (summary, "vectors", (gint64) stats->vectors);
   fdnix_summary_add (summary, "files", (gint64) stats->files);
   fdnix_summary_add (summary, "bytes_read", (gint64) stats->bytes);
+  fdnix_summary_add (summary, "from_bundle", stats->from_bundle ? 1 : 0);
   fdnix_summary_add (summary, "vectors_without_record", (gint64) stats->vectors_without_record);
   fdnix_summary_add (summary, "vectors_other_version", (gint64) stats->vectors_other_version);
   fdnix_summary_add (summary, "memory_kb.index", (gint64) (fdnix_search_index_get_memory_size (index) / 1024));
@@ -146,6 +149,7 @@ count_queries (FdnixSummary *summary, guint queries, guint64 results, guint64 un
     return;
   fdnix_summary_add (summary, "latency_us.query_median", (gint64) (1000 * stats.median));
   fdnix_summary_add (summary, "latency_us.query_p90", (gint64) (1000 * stats.p90));
+  fdnix_summary_add (summary, "latency_us.query_p99", (gint64) (1000 * stats.p99));
   fdnix_summary_add (summary, "latency_us.query_max", (gint64) (1000 * stats.max));
 }
 
@@ -169,6 +173,21 @@ format_hits (GString *out, FdnixSearchIndex *index, const gchar *query, guint po
     g_string_append (out, "(no package matches)\n");
 }
 
+typedef struct {
+  FdnixConfig *config;
+  FdnixStore  *store;   /* opened before the load, or NULL */
+} Opened;
+
+static FdnixStore *
+open_store (gpointer user_data, GError **error)
+{
+  Opened *opened = user_data;
+
+  if (opened->store != NULL)
+    return g_object_ref (opened->store);
+  return fdnix_store_new_from_config (opened->config, FDNIX_STORE_READ_ONLY, error);
+}
+
 /**
  * fdnix_search_run:
  * @config: a configuration with the search and embed settings
@@ -178,7 +197,8 @@ format_hits (GString *out, FdnixSearchIndex *index, const gchar *query, guint po
  * @out: where results are written
  * @error: return location for an error
  *
- * Loads the store, objects and embedder fdnix-embed would use, then answers
+ * Loads the snapshot fdnix-embed wrote (the table only when the snapshot has
+ * no search bundle) with the embedder it used, then answers
  * every query.  A single query that matches nothing is a failure
  * (FDNIX_ERROR_NOT_FOUND); in a batch it is counted.
  *
@@ -193,28 +213,51 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
   FdnixSearchLoadStats stats = { 0 };
   g_autoptr(FdnixEmbedder) embedder = NULL;
   g_autoptr(FdnixObjects) objects = NULL;
-  g_autoptr(FdnixStore) store = NULL;
   g_autoptr(FdnixSearcher) searcher = NULL;
   g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_autoptr(GError) load_error = NULL;
+  Opened opened = { NULL, NULL };
+  g_autoptr(FdnixStore) store = NULL;
   FdnixSearchIndex *index;
   gint64 start;
   guint64 results = 0, unanswered = 0;
 
-  /* the table before the objects: a mistyped path fails before anything
-   * else is looked at, and search only reads it */
   if (!fdnix_retry_options_load (&retry, config, error) ||
       (embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
-      !fdnix_search_options_from_config (config, embedder, &search_options, error) ||
-      (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL ||
-      (objects = fdnix_objects_new_from_config (config, error)) == NULL)
+      !fdnix_search_options_from_config (config, embedder, &search_options, error))
+    return FALSE;
+  /* the vector ranks are shown only by --explain */
+  search_options.skip_idle_vector_ranks = !options->explain;
+  /* A SQLite table is opened (not read) first, as before the search
+   * bundle: a mistyped --database or data directory is an error, and it
+   * costs nothing.  DynamoDB is opened (a DescribeTable request) only for
+   * a snapshot without a bundle, so a search sends it nothing. */
+  if (!fdnix_dynamodb_store_is_configured (config) &&
+      (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL)
+    return FALSE;
+  opened.config = config;
+  opened.store = store;
+  if ((objects = fdnix_objects_new_from_config (config, error)) == NULL)
     return FALSE;
 
   start = g_get_monotonic_time ();
   fdnix_summary_phase_begin (summary, "load");
-  index = fdnix_search_load (store, objects, embedder, &stats, error);
+  index = fdnix_search_load_snapshot (open_store, &opened, objects, embedder, &stats, &load_error);
   fdnix_summary_phase_end (summary, "load");
   if (index == NULL)
-    return FALSE;
+    {
+      /* no snapshot, and no DynamoDB table either: the first step is
+       * missing, say so */
+      if (store == NULL && g_error_matches (load_error, FDNIX_ERROR, FDNIX_ERROR_NOT_FOUND))
+        {
+          g_autoptr(FdnixStore) table = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error);
+
+          if (table == NULL)
+            return FALSE;
+        }
+      g_propagate_error (error, g_steal_pointer (&load_error));
+      return FALSE;
+    }
   count_load (summary, &stats, index, embedder, (g_get_monotonic_time () - start) / 1e6);
   searcher = fdnix_searcher_new (index, embedder, retry.max_attempts);
 

@@ -21,6 +21,7 @@ typedef struct {
   gdouble median;
   gdouble p90;
   gdouble max;
+  gdouble p99;
 } FdnixLatencyStats;
 
 GPtrArray *fdnix_search_read_queries (const gchar                 *path,

@@ -50,6 +50,7 @@ typedef struct {
   FdnixVectorIndex *previous;  /* the same when usable (this model), or NULL */
   FdnixSnapshotResult *result;
   const FdnixFloor *floor;     /* or NULL: no floor */
+  const FdnixBundleBuilder *bundle; /* or NULL: no search bundle */
   guint64           published_vectors; /* vectors the current index lists (any model) */
   guint64           embedded;  /* records embedded with the model (pass A): what
                                   the index will list once lost ones are redone */
@@ -150,20 +151,24 @@ sorted_keys (GHashTable *table)
   return keys;
 }
 
+/* The batch files and search bundles in the objects, with their sizes. */
 static gboolean
 list_stored (Step *step, GError **error)
 {
   g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
+  g_autoptr(GPtrArray) bundles = list != NULL ? fdnix_objects_list (step->objects, FDNIX_BUNDLE_PREFIX, error)
+                                              : NULL;
 
-  if (list == NULL)
+  if (bundles == NULL)
     return FALSE;
+  g_ptr_array_extend_and_steal (list, g_steal_pointer (&bundles));
   step->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < list->len; i++)
     {
       FdnixObjectInfo *info = list->pdata[i];
       guint64 *size;
 
-      if (!fdnix_vector_key_is_batch (info->key))
+      if (!fdnix_vector_key_is_snapshot_file (info->key))
         continue;
       size = g_new (guint64, 1);
       *size = info->size;
@@ -478,6 +483,12 @@ plan_superseded (Step *step, FdnixVectorIndex *index)
     return;
   for (guint i = 0; i < index->files->len; i++)
     g_hash_table_add (listed, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  if (index->bundle != NULL)
+    g_hash_table_add (listed, index->bundle->key);
+  /* the previous bundle is kept like the previous files */
+  if (step->published->bundle != NULL && !g_hash_table_contains (listed, step->published->bundle->key) &&
+      g_hash_table_contains (step->stored, step->published->bundle->key))
+    fdnix_vector_index_add_superseded (index, step->published->bundle->key, index->created_at);
   for (guint i = 0; i < step->published->files->len; i++)
     {
       const gchar *key = ((FdnixBatchFileInfo *) step->published->files->pdata[i])->key;
@@ -508,7 +519,10 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   g_autoptr(GPtrArray) written = fdnix_batch_sink_files_since (step->sink, sink_mark);
   g_autoptr(GPtrArray) keys = sorted_keys (step->files);
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bundle_bytes = NULL;
 
+  if (!fdnix_bundle_build (step->bundle, step->store, &index->bundle, &bundle_bytes, error))
+    return FALSE;
   for (guint i = 0; i < keys->len; i++)
     {
       FileState *fs = g_hash_table_lookup (step->files, keys->pdata[i]);
@@ -527,11 +541,23 @@ write_index (Step *step, guint sink_mark, const gchar *run_id, FdnixSnapshotResu
   result->files_listed = index->files->len;
   result->total_vectors = index->total_vectors;
   result->files_superseded = index->superseded->len;
+  result->bundle_size = index->bundle != NULL ? index->bundle->size : 0;
   /* returning here also skips the clean-up: every file stays */
   if (!check_floor (step, index->total_vectors, error) ||
       !fdnix_vector_index_check_limits (index, error))
     return FALSE;
 
+  /* the bundle before the index that lists it, like a batch file; even
+   * when the index is up to date (it may have been deleted or changed) */
+  if (index->bundle != NULL)
+    {
+      const guint64 *stored_size = g_hash_table_lookup (step->stored, index->bundle->key);
+
+      if (!fdnix_bundle_publish (step->objects, index->bundle, bundle_bytes,
+                                 stored_size != NULL && *stored_size == index->bundle->size,
+                                 &result->bundle_written, error))
+        return FALSE;
+    }
   if (step->previous != NULL && fdnix_vector_index_same_files (index, step->previous))
     g_info ("the index is up to date (%u files, %" G_GUINT64_FORMAT " vectors)",
             index->files->len, index->total_vectors);
@@ -558,19 +584,24 @@ static gboolean
 clean_up (Step *step, const FdnixVectorIndex *index, FdnixSnapshotResult *result, GError **error)
 {
   g_autoptr(GPtrArray) list = fdnix_objects_list (step->objects, FDNIX_VECTOR_PREFIX, error);
+  g_autoptr(GPtrArray) bundles = list != NULL ? fdnix_objects_list (step->objects, FDNIX_BUNDLE_PREFIX, error)
+                                              : NULL;
   g_autoptr(GHashTable) keep = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (list == NULL)
+  if (bundles == NULL)
     return FALSE;
+  g_ptr_array_extend_and_steal (list, g_steal_pointer (&bundles));
   for (guint i = 0; i < index->files->len; i++)
     g_hash_table_add (keep, ((FdnixBatchFileInfo *) index->files->pdata[i])->key);
+  if (index->bundle != NULL)
+    g_hash_table_add (keep, index->bundle->key);
   for (guint i = 0; i < index->superseded->len; i++)
     g_hash_table_add (keep, ((FdnixSupersededFile *) index->superseded->pdata[i])->key);
   for (guint i = 0; i < list->len; i++)
     {
       FdnixObjectInfo *info = list->pdata[i];
 
-      if (!fdnix_vector_key_is_batch (info->key) || g_hash_table_contains (keep, info->key))
+      if (!fdnix_vector_key_is_snapshot_file (info->key) || g_hash_table_contains (keep, info->key))
         continue;
       if (!fdnix_objects_delete (step->objects, info->key, error))
         return FALSE;
@@ -580,6 +611,7 @@ clean_up (Step *step, const FdnixVectorIndex *index, FdnixSnapshotResult *result
       fdnix_crash_point ("mid-cleanup");
     }
   return fdnix_objects_clean_partial (step->objects, FDNIX_VECTOR_PREFIX, error) &&
+         fdnix_objects_clean_partial (step->objects, FDNIX_BUNDLE_PREFIX, error) &&
          fdnix_objects_clean_partial (step->objects, FDNIX_VECTOR_INDEX_KEY, error);
 }
 
@@ -651,6 +683,8 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
  * @floor: (nullable): the package floor: an index listing fewer vectors
  *   than it allows for the current index's count is neither written nor
  *   followed by any deletion (FDNIX_ERROR_UNSAFE)
+ * @bundle: (nullable): builds the search bundle the index lists (NULL or
+ *   no function: the index lists none)
  * @out_result: (out caller-allocates): what happened
  * @error: return location for an error
  *
@@ -664,8 +698,8 @@ run_step (Step *step, const gchar *run_id, FdnixSnapshotResult *result, GError *
 gboolean
 fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, const FdnixEmbedderInfo *embedder,
                        FdnixBatchSink *sink, const gchar *run_id, guint vectors_per_file,
-                       guint64 keep_superseded, const FdnixFloor *floor, FdnixSnapshotResult *out_result,
-                       GError **error)
+                       guint64 keep_superseded, const FdnixFloor *floor, const FdnixBundleBuilder *bundle,
+                       FdnixSnapshotResult *out_result, GError **error)
 {
   Step step = { 0 };
   FdnixSnapshotResult result = { 0 };
@@ -679,6 +713,7 @@ fdnix_snapshot_update (FdnixStore *store, FdnixObjects *objects, const FdnixEmbe
   step.dimension = embedder->dimension;
   step.vectors_per_file = MAX (1, vectors_per_file);
   step.floor = floor;
+  step.bundle = bundle;
   step.keep_superseded = keep_superseded;
   step.result = &result;
   step.files = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) file_state_free);

@@ -11,8 +11,11 @@
  *      not — its vector is reused under the new id) and merges underfull
  *      files: live entries go to new files, records are repointed;
  *   4. unmarks records whose vector is lost, so they are embedded again;
- *   5. when nothing is left to fix, writes the index (if it changed), then
- *      deletes every batch file it neither lists nor keeps as superseded.
+ *   5. when nothing is left to fix, builds the search bundle of the table
+ *      (when a builder is given: fdnix-bundle-file.h), writes it if it is
+ *      new, then writes the index listing it (if either changed), then
+ *      deletes every batch file and bundle it neither lists nor keeps as
+ *      superseded.
  *
  * Self-healing: a file's entry in the previous index is carried forward
  * only after the file is proven to match it (size and a sha256 of its
@@ -36,6 +39,7 @@
 #include "core/fdnix-floor.h"
 #include "vectors/fdnix-batch-sink.h"
 #include "core/fdnix-embedder-info.h"
+#include "vectors/fdnix-bundle-file.h"
 #include "vectors/fdnix-objects.h"
 #include "store/fdnix-store.h"
 
@@ -52,6 +56,8 @@ typedef struct {
   guint64  files_deleted;
   guint64  files_superseded;  /* kept for readers of the previous index */
   guint64  files_repaired;    /* did not match their previous entry */
+  gboolean bundle_written;    /* a new search bundle was written */
+  guint64  bundle_size;       /* bytes of the bundle the index lists (0: none) */
 } FdnixSnapshotResult;
 
 gboolean fdnix_snapshot_update (FdnixStore          *store,
@@ -62,6 +68,7 @@ gboolean fdnix_snapshot_update (FdnixStore          *store,
                                 guint                vectors_per_file,
                                 guint64              keep_superseded,
                                 const FdnixFloor    *floor,
+                                const FdnixBundleBuilder *bundle,
                                 FdnixSnapshotResult *out_result,
                                 GError             **error);
 

@@ -63,6 +63,7 @@ fdnix_vector_index_free (FdnixVectorIndex *index)
   g_free (index->created_at);
   g_ptr_array_unref (index->files);
   g_ptr_array_unref (index->superseded);
+  fdnix_bundle_info_free (index->bundle);
   g_free (index->model);
   g_free (index->embedder);
   g_free (index->run_id);
@@ -161,8 +162,8 @@ fdnix_vector_index_lookup (const FdnixVectorIndex *index, const gchar *key)
  * @a: a finished index
  * @b: another
  *
- * Returns: whether both describe the same snapshot (model, dimension and
- *   files), whatever their time stamps and run ids.
+ * Returns: whether both describe the same snapshot (model, dimension,
+ *   files and search bundle), whatever their time stamps and run ids.
  */
 gboolean
 fdnix_vector_index_same_files (const FdnixVectorIndex *a, const FdnixVectorIndex *b)
@@ -170,6 +171,11 @@ fdnix_vector_index_same_files (const FdnixVectorIndex *a, const FdnixVectorIndex
   if (g_strcmp0 (a->model, b->model) != 0 || a->dimension != b->dimension ||
       a->total_vectors != b->total_vectors || a->files->len != b->files->len ||
       a->text_template != b->text_template)
+    return FALSE;
+  if ((a->bundle == NULL) != (b->bundle == NULL) ||
+      (a->bundle != NULL && (g_strcmp0 (a->bundle->key, b->bundle->key) != 0 ||
+                             g_strcmp0 (a->bundle->sha256, b->bundle->sha256) != 0 ||
+                             a->bundle->size != b->bundle->size)))
     return FALSE;
   for (guint i = 0; i < a->files->len; i++)
     {
@@ -218,6 +224,17 @@ fdnix_vector_index_to_json (const FdnixVectorIndex *index)
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
+  if (index->bundle != NULL)
+    {
+      fdnix_json_member (out, "search_bundle");
+      g_string_append_c (out, '{');
+      fdnix_json_member_string (out, "key", index->bundle->key);
+      fdnix_json_member_int (out, "format", index->bundle->format);
+      fdnix_json_member_int (out, "size", (gint64) index->bundle->size);
+      fdnix_json_member_string (out, "sha256", index->bundle->sha256);
+      fdnix_json_member_int (out, "packages", (gint64) index->bundle->packages);
+      g_string_append_c (out, '}');
+    }
   if (index->superseded->len > 0)
     {
       fdnix_json_member (out, "superseded_files");
@@ -420,12 +437,45 @@ parse_superseded (JsonObject *object, FdnixVectorIndex *index, GHashTable *seen,
         return bad_index (error, "superseded_files holds a non-object") != NULL;
       key = string_member (json_node_get_object (element), "key");
       since = string_member (json_node_get_object (element), "since");
-      if (key == NULL || !fdnix_vector_key_is_batch (key))
+      if (key == NULL || !fdnix_vector_key_is_snapshot_file (key))
         return bad_index (error, "a superseded file without a valid key") != NULL;
       if (!g_hash_table_add (seen, g_strdup (key)))
         return bad_index (error, "%s is listed twice", key) != NULL;
       fdnix_vector_index_add_superseded (index, key, since);
     }
+  return TRUE;
+}
+
+static gboolean
+parse_bundle (JsonObject *object, FdnixVectorIndex *index, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, "search_bundle");
+  JsonObject *entry;
+  g_autoptr(FdnixBundleInfo) info = g_new0 (FdnixBundleInfo, 1);
+  gint64 format, size, packages;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad_index (error, "search_bundle is not an object") != NULL;
+  entry = json_node_get_object (node);
+  info->key = string_member (entry, "key");
+  if (info->key == NULL || !fdnix_bundle_key_is_valid (info->key))
+    return bad_index (error, "a search bundle without a valid key") != NULL;
+  if (!count_member (entry, "format", G_MAXINT32, 0, &format, error) ||
+      !count_member (entry, "size", FDNIX_OBJECTS_MAX_SIZE, 0, &size, error) ||
+      !count_member (entry, "packages", G_MAXINT32, 0, &packages, error))
+    {
+      g_prefix_error (error, "%s: ", info->key);
+      return FALSE;
+    }
+  info->format = (guint) format;
+  info->size = (guint64) size;
+  info->packages = (guint64) packages;
+  info->sha256 = string_member (entry, "sha256");
+  if (info->sha256 == NULL || !is_sha256_hex (info->sha256))
+    return bad_index (error, "%s: \"sha256\" is not 64 hex digits", info->key) != NULL;
+  index->bundle = g_steal_pointer (&info);
   return TRUE;
 }
 
@@ -521,7 +571,7 @@ fdnix_vector_index_parse (GBytes *stored, GError **error)
     }
   if (index->files->len > 0 && index->dimension == 0)
     return bad_index (error, "no vector_dimension");
-  if (!parse_superseded (object, index, seen, error))
+  if (!parse_superseded (object, index, seen, error) || !parse_bundle (object, index, error))
     return NULL;
   fdnix_vector_index_finish (index);
   if (!count_member (object, "total_vectors", G_MAXINT64, -1, &value, error))
@@ -576,6 +626,19 @@ fdnix_vector_key_is_batch (const gchar *key)
     return FALSE;
   name = key + strlen (FDNIX_VECTOR_PREFIX);
   return strchr (name, '/') == NULL && strstr (name, "..") == NULL;
+}
+
+/**
+ * fdnix_vector_key_is_snapshot_file:
+ * @key: an object key
+ *
+ * Returns: whether @key names a file a snapshot publishes (a batch file
+ *   or a search bundle)
+ */
+gboolean
+fdnix_vector_key_is_snapshot_file (const gchar *key)
+{
+  return fdnix_vector_key_is_batch (key) || fdnix_bundle_key_is_valid (key);
 }
 
 /**

@@ -16,6 +16,13 @@
  * (embed.keep-superseded), so a reader that loaded the earlier index can
  * still read every file it lists; a later run deletes them.
  *
+ * "search_bundle" (another addition, ignored by older readers): the search
+ * bundle of this snapshot (fdnix-bundle-file.h), {"key","format","size",
+ * "sha256","packages"}; written before the index, checked by fdnix-search
+ * like a batch file.  An index without one makes fdnix-search read the
+ * table instead.  A bundle the index stops listing is kept as a
+ * superseded file, like a batch file.
+ *
  * The index comes from a bucket someone else may write to, so the parser
  * trusts nothing: the text, the number of entries, every count, size and
  * dimension are capped (below) before anything is allocated by them, and
@@ -25,6 +32,7 @@
 
 #include <glib.h>
 
+#include "vectors/fdnix-bundle-file.h"
 #include "vectors/fdnix-vector-file.h"
 
 G_BEGIN_DECLS
@@ -60,6 +68,7 @@ typedef struct {
   guint       dimension;
   GPtrArray  *files;       /* FdnixBatchFileInfo*, sorted by key */
   GPtrArray  *superseded;  /* FdnixSupersededFile*, not in files */
+  FdnixBundleInfo *bundle; /* the search bundle, or NULL */
   gchar      *model;
   gchar      *embedder;    /* service: offline, bedrock, openai */
   gchar      *run_id;
@@ -85,6 +94,7 @@ FdnixVectorIndex *fdnix_vector_index_parse     (GBytes                 *stored,
 gboolean          fdnix_vector_index_check_limits (const FdnixVectorIndex *index,
                                                    GError                **error);
 gboolean          fdnix_vector_key_is_batch    (const gchar            *key);
+gboolean          fdnix_vector_key_is_snapshot_file (const gchar       *key);
 gchar            *fdnix_vector_batch_key       (const gchar            *run_id,
                                                 guint                   sequence);
 gchar            *fdnix_vector_new_run_id      (const gchar            *suffix);

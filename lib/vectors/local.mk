@@ -1,8 +1,9 @@
 # lib/vectors: what fdnix-embed writes and fdnix-search reads: vector batch
-# files, the index that lists them, the object back ends that hold both
-# (directory, S3), and the consistent-snapshot publication.
+# files, the index that lists them, the search bundle's container, the object
+# back ends that hold them (directory, S3), and the consistent-snapshot publication.
 libfdnix_la_SOURCES += \
 	lib/vectors/fdnix-batch-sink.c lib/vectors/fdnix-batch-sink.h \
+	lib/vectors/fdnix-bundle-file.c lib/vectors/fdnix-bundle-file.h \
 	lib/vectors/fdnix-crash-point.c lib/vectors/fdnix-crash-point.h \
 	lib/vectors/fdnix-objects.c lib/vectors/fdnix-objects.h \
 	lib/vectors/fdnix-objects-dir.c lib/vectors/fdnix-objects-dir.h \
