@@ -261,7 +261,7 @@ START_TEST (test_refused)
   const BreakCase *c = &break_cases[_i];
   g_autoptr(GBytes) good = make_bundle ();
   gsize size = g_bytes_get_size (good);
-  g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (good, NULL), size);
+  g_autofree guint8 *data = g_bytes_unref_to_data (g_bytes_ref (good), &size);
   g_autoptr(GBytes) bad = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdnixSearchIndex) loaded = NULL;
@@ -396,7 +396,7 @@ START_TEST (test_random_damage)
 
   for (guint round = 0; round < 3000; round++)
     {
-      g_autofree guint8 *data = g_memdup2 (g_bytes_get_data (good, NULL), size);
+      g_autofree guint8 *data = g_bytes_unref_to_data (g_bytes_ref (good), &size);
       gsize length = size;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) error = NULL;

@@ -221,6 +221,7 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
   FdnixSearchIndex *index;
   gint64 start;
   guint64 results = 0, unanswered = 0;
+  gboolean dynamodb = FALSE;
 
   if (!fdnix_retry_options_load (&retry, config, error) ||
       (embedder = fdnix_embedder_new_from_config (config, error)) == NULL ||
@@ -232,8 +233,9 @@ fdnix_search_run (FdnixConfig *config, GPtrArray *queries, const FdnixSearchRunO
    * bundle: a mistyped --database or data directory is an error, and it
    * costs nothing.  DynamoDB is opened (a DescribeTable request) only for
    * a snapshot without a bundle, so a search sends it nothing. */
-  if (!fdnix_dynamodb_store_is_configured (config) &&
-      (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL)
+  if (!fdnix_dynamodb_store_is_configured (config, &dynamodb, error))
+    return FALSE;
+  if (!dynamodb && (store = fdnix_store_new_from_config (config, FDNIX_STORE_READ_ONLY, error)) == NULL)
     return FALSE;
   opened.config = config;
   opened.store = store;
