@@ -13,6 +13,7 @@ TESTS += \
 	tests/test-metadata-nix.sh \
 	tests/test-man-settings.sh \
 	tests/test-man-lint.sh \
+	tests/test-layout.sh \
 	tests/test-store-safety.sh \
 	$(NULL)
 EXTRA_DIST += \
@@ -22,6 +23,7 @@ EXTRA_DIST += \
 	tests/test-metadata-nix.sh \
 	tests/test-man-settings.sh \
 	tests/test-man-lint.sh \
+	tests/test-layout.sh \
 	tests/test-store-safety.sh \
 	$(NULL)
 

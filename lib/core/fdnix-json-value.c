@@ -168,13 +168,19 @@ parse_literal (FdnixJsonParser *self)
   return PARSE_OK;
 }
 
-static void
-mark_half_written (FdnixJsonParser *self, guint depth)
+/* Whether a value is missing at pos, right before @closer: nix 2.8's trace
+ * of a value that threw while it was written (the caller checked the flag). */
+static gboolean
+half_written_here (FdnixJsonParser *self, guchar closer, guint depth)
 {
+  if (self->pos >= self->end || *self->pos != closer)
+    return FALSE;
   self->half_written = TRUE;
   self->half_pos = self->pos - self->start;
   self->half_depth = depth;
   self->half_root_member = self->root_member;
+  self->pos++;
+  return TRUE;
 }
 
 /* After a half-written value every open container closes, and nothing else
@@ -286,12 +292,8 @@ parse_object (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
           name[child->name_length] = '\0';
           self->root_member = name;
         }
-      if (half_ok && self->pos < self->end && *self->pos == '}')
-        {
-          mark_half_written (self, depth);
-          self->pos++;
-          return PARSE_HALF;
-        }
+      if (half_ok && half_written_here (self, '}', depth))
+        return PARSE_HALF;
       if (!next_item (self, v, &tail, child, parse_value (self, child, depth + 1), '}', &status))
         return status;
     }
@@ -313,12 +315,8 @@ parse_array (FdnixJsonParser *self, FdnixJsonValue *v, guint depth)
       if (!next_item (self, v, &tail, child, parse_value (self, child, depth + 1), ']', &status))
         return status;
       skip_ws (self);
-      if (half_ok && self->pos < self->end && *self->pos == ']')
-        {
-          mark_half_written (self, depth);
-          self->pos++;
-          return PARSE_HALF;
-        }
+      if (half_ok && half_written_here (self, ']', depth))
+        return PARSE_HALF;
     }
 }
 
