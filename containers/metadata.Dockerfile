@@ -15,7 +15,7 @@
 ARG DEBIAN_IMAGE=debian:trixie-slim
 
 FROM ${DEBIAN_IMAGE} AS build
-ARG BUILD_PACKAGES="autoconf automake libtool make gcc libc6-dev pkg-config libglib2.0-dev libjson-glib-dev libcurl4-gnutls-dev libgnutls28-dev libsqlite3-dev libstemmer-dev libbrotli-dev zlib1g-dev check ca-certificates"
+ARG BUILD_PACKAGES="autoconf automake libtool make gcc libc6-dev pkg-config libglib2.0-dev libjson-glib-dev libcurl4-gnutls-dev libgnutls28-dev libsqlite3-dev libstemmer-dev libbrotli-dev zlib1g-dev libsoup-3.0-dev check ca-certificates"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
  && rm -rf /var/lib/apt/lists/*
@@ -27,7 +27,7 @@ RUN autoreconf -fi \
  && make install DESTDIR=/out
 
 FROM ${DEBIAN_IMAGE}
-ARG RUNTIME_PACKAGES="ca-certificates libglib2.0-0t64 libjson-glib-1.0-0 libcurl3t64-gnutls libgnutls30t64 libsqlite3-0 libstemmer0d libbrotli1 zlib1g nix-bin"
+ARG RUNTIME_PACKAGES="ca-certificates libglib2.0-0t64 libjson-glib-1.0-0 libcurl3t64-gnutls libgnutls30t64 libsqlite3-0 libstemmer0d libbrotli1 zlib1g libsoup-3.0-0 nix-bin"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/* \

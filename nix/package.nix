@@ -12,6 +12,7 @@
   libstemmer,
   brotli,
   zlib,
+  libsoup_3,
   check,
   python3,
   testers,
@@ -42,6 +43,7 @@ stdenv.mkDerivation (finalAttrs: {
   nativeBuildInputs = [
     autoreconfHook
     pkg-config
+    glib # glib-compile-resources, for fdnix-search --serve's page
   ];
 
   buildInputs = [
@@ -53,6 +55,7 @@ stdenv.mkDerivation (finalAttrs: {
     libstemmer
     brotli
     zlib
+    libsoup_3
   ];
 
   configureFlags = [
