@@ -1,0 +1,15 @@
+# tests/serve.mk: fdnix-search --serve (see tests/local.mk)
+if HAVE_CHECK
+check_PROGRAMS += tests/check-serve
+tests_check_serve_SOURCES = tests/check-serve.c tests/fdnix-test.h
+tests_check_serve_CFLAGS = $(TEST_CFLAGS)
+tests_check_serve_LDADD = $(TEST_LDADD)
+TESTS += tests/check-serve
+endif
+
+SERVE_SHELL_TESTS = \
+	$(NULL)
+TESTS += $(SERVE_SHELL_TESTS)
+EXTRA_DIST += \
+	$(SERVE_SHELL_TESTS) \
+	$(NULL)
