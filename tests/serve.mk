@@ -8,8 +8,10 @@ TESTS += tests/check-serve
 endif
 
 SERVE_SHELL_TESTS = \
+	tests/test-serve-api.sh \
 	$(NULL)
 TESTS += $(SERVE_SHELL_TESTS)
 EXTRA_DIST += \
 	$(SERVE_SHELL_TESTS) \
+	tests/serve-lib.sh \
 	$(NULL)

@@ -325,7 +325,7 @@ serve_package (Serve *self, SoupServerMessage *msg, gint64 start, const gchar *e
   FdnixServeResult result;
   gint entry;
 
-  if (name == NULL || *name == '\0' || strlen (name) > FDNIX_SERVE_MAX_QUERY)
+  if (name == NULL || strlen (name) > FDNIX_SERVE_MAX_QUERY)
     {
       respond_error (self, msg, FDNIX_ROUTE_PACKAGE, start, 400,
                      name == NULL ? error->message : "not an attribute path", FALSE);
