@@ -1,2 +1,2 @@
 # bench: scripts that print figures (never timed tests).
-EXTRA_DIST += bench/metadata.sh
+EXTRA_DIST += bench/metadata.sh bench/serve.sh bench/serve.lua

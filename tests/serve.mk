@@ -9,6 +9,7 @@ endif
 
 SERVE_SHELL_TESTS = \
 	tests/test-serve-api.sh \
+	tests/test-serve-reload.sh \
 	$(NULL)
 TESTS += $(SERVE_SHELL_TESTS)
 EXTRA_DIST += \
