@@ -10,9 +10,11 @@ endif
 SERVE_SHELL_TESTS = \
 	tests/test-serve-api.sh \
 	tests/test-serve-reload.sh \
+	tests/test-serve-hostile.sh \
 	$(NULL)
 TESTS += $(SERVE_SHELL_TESTS)
 EXTRA_DIST += \
 	$(SERVE_SHELL_TESTS) \
 	tests/serve-lib.sh \
+	tests/serve-hostile.py \
 	$(NULL)

@@ -471,18 +471,58 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     respond_error (self, msg, FDNIX_ROUTE_OTHER, start, 404, "no such page", FALSE);
 }
 
+/* After the headers, before any body: a search has no body, and libsoup
+ * would read a body whole into memory before the handler runs, so a
+ * request with one loses its connection at once. */
+static void
+early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+               gpointer user_data)
+{
+  Serve *self = user_data;
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (h);
+
+  if (encoding != SOUP_ENCODING_NONE &&
+      !(encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (h) == 0))
+    {
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      fdnix_serve_metrics_observe (self->metrics, FDNIX_ROUTE_OTHER, 413, 0);
+      if (socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+}
+
 /* ---------------------------------------------------------------- slow clients */
 
 /* A client that has not sent its whole request in time loses its
- * connection: a slow or idle client holds no more than the timeout. */
+ * connection: a slow or idle client holds no more than the timeout.  The
+ * deadline holds a reference to the message: libsoup may drop a message
+ * it could not parse without a signal. */
+typedef struct {
+  Serve             *serve;
+  SoupServerMessage *msg;
+} Deadline;
+
+static void
+deadline_free (gpointer data)
+{
+  Deadline *deadline = data;
+
+  g_object_unref (deadline->msg);
+  g_free (deadline);
+}
+
 static gboolean
 on_read_deadline (gpointer user_data)
 {
-  SoupServerMessage *msg = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
+  Deadline *deadline = user_data;
+  GSocket *socket = soup_server_message_get_socket (deadline->msg);
 
   if (socket != NULL)
     g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  /* last: this frees @deadline */
+  g_hash_table_remove (deadline->serve->reading, deadline->msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -491,8 +531,11 @@ on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_da
 {
   Serve *self = user_data;
   GSource *source = g_timeout_source_new ((guint) (self->timeout * 1000));
+  Deadline *deadline = g_new0 (Deadline, 1);
 
-  g_source_set_callback (source, on_read_deadline, msg, NULL);
+  deadline->serve = self;
+  deadline->msg = g_object_ref (msg);
+  g_source_set_callback (source, on_read_deadline, deadline, deadline_free);
   g_source_attach (source, self->context);
   g_hash_table_replace (self->reading, msg, source);
 }
@@ -611,6 +654,7 @@ fdnix_serve_run (FdnixConfig *config, GError **error)
   self.pool = g_thread_pool_new (worker, &self, (gint) threads, FALSE, NULL);
 
   self.server = soup_server_new ("server-header", "fdnix-search", "raw-paths", TRUE, NULL);
+  soup_server_add_early_handler (self.server, NULL, early_handler, &self, NULL);
   soup_server_add_handler (self.server, NULL, handler, &self, NULL);
   g_signal_connect (self.server, "request-started", G_CALLBACK (on_request_started), &self);
   g_signal_connect (self.server, "request-read", G_CALLBACK (on_request_read), &self);
