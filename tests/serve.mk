@@ -11,10 +11,13 @@ SERVE_SHELL_TESTS = \
 	tests/test-serve-api.sh \
 	tests/test-serve-reload.sh \
 	tests/test-serve-hostile.sh \
+	tests/test-serve-browser.sh \
 	$(NULL)
 TESTS += $(SERVE_SHELL_TESTS)
 EXTRA_DIST += \
 	$(SERVE_SHELL_TESTS) \
 	tests/serve-lib.sh \
 	tests/serve-hostile.py \
+	tests/serve-browser.js \
 	$(NULL)
+CLEANFILES += tests/test-serve-browser.png tests/test-serve-browser-hostile.png tests/test-serve-browser-nojs.png

@@ -136,7 +136,7 @@
     timer = setTimeout(search, 120);
   }
 
-  input.addEventListener('input', schedule);
+  form.addEventListener('input', schedule);
   form.addEventListener('change', schedule);
   form.addEventListener('submit', function (event) {
     event.preventDefault();

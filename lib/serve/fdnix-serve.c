@@ -467,6 +467,8 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     serve_metrics (self, msg, start);
   else if (g_str_has_prefix (path, "/static/"))
     serve_static (self, msg, start, path);
+  else if (strcmp (path, "/favicon.ico") == 0)
+    respond (self, msg, FDNIX_ROUTE_STATIC, start, 204, NULL, NULL, 0);  /* browsers ask; there is none */
   else
     respond_error (self, msg, FDNIX_ROUTE_OTHER, start, 404, "no such page", FALSE);
 }
