@@ -8,6 +8,7 @@
 
 #include "core/fdnix-error.h"
 #include "serve/fdnix-serve.h"
+#include "serve/fdnix-serve-cache.h"
 #include "serve/fdnix-serve-html.h"
 #include "serve/fdnix-serve-metrics.h"
 #include "serve/fdnix-serve-params.h"
@@ -347,7 +348,7 @@ START_TEST (test_json)
   r.has_hit = TRUE;
   r.hit.score = 2.5f;
   r.hit.kind = FDNIX_MATCH_EXACT_NAME;
-  fdnix_serve_append_search_json (out, &p, &r, 1, TRUE, 1.25, "run-1");
+  fdnix_serve_append_search_json (out, &p, &r, 1, TRUE, FALSE, 1.25, "run-1");
   ck_assert_msg (json_parser_load_from_data (parser, out->str, -1, &error), "%s: %s", out->str,
                  error != NULL ? error->message : "?");
   o = json_node_get_object (json_parser_get_root (parser));
@@ -409,6 +410,59 @@ START_TEST (test_metrics)
 }
 END_TEST
 
+static GArray *
+ranking (guint n)
+{
+  GArray *hits = g_array_new (FALSE, TRUE, sizeof (FdnixSearchHit));
+
+  g_array_set_size (hits, n);
+  return hits;
+}
+
+START_TEST (test_cache)
+{
+  g_autoptr(FdnixServeCache) cache = fdnix_serve_cache_new (2);
+  g_autoptr(FdnixServeCache) none = fdnix_serve_cache_new (0);
+  g_autofree gchar *a = fdnix_serve_cache_key ("rg", NULL, NULL, NULL, FALSE);
+  g_autofree gchar *b = fdnix_serve_cache_key ("rg", "free", NULL, NULL, FALSE);
+  g_autofree gchar *c = fdnix_serve_cache_key ("rg", NULL, NULL, NULL, TRUE);
+  g_autoptr(GArray) full = ranking (21);
+  g_autoptr(GArray) all = ranking (3);
+  GArray *got;
+  guint64 hits, misses;
+  guint entries;
+
+  /* filters make other keys */
+  ck_assert_str_ne (a, b);
+  ck_assert_str_ne (a, c);
+  ck_assert (fdnix_serve_cache_lookup (cache, a, 21) == NULL);
+  fdnix_serve_cache_insert (cache, a, full, 21);
+  /* 21 hits of 21 asked: covers 21 or fewer, not more */
+  got = fdnix_serve_cache_lookup (cache, a, 11);
+  ck_assert (got == full);
+  g_array_unref (got);
+  ck_assert (fdnix_serve_cache_lookup (cache, a, 41) == NULL);
+  /* 3 hits of 21 asked: there were no more, so any request is covered */
+  fdnix_serve_cache_insert (cache, b, all, 21);
+  got = fdnix_serve_cache_lookup (cache, b, 1000);
+  ck_assert (got == all);
+  g_array_unref (got);
+  /* the least recently used goes first: a was used before b */
+  fdnix_serve_cache_insert (cache, c, full, 21);
+  ck_assert (fdnix_serve_cache_lookup (cache, a, 1) == NULL);
+  got = fdnix_serve_cache_lookup (cache, b, 1);
+  ck_assert (got != NULL);
+  g_array_unref (got);
+  fdnix_serve_cache_get_counts (cache, &hits, &misses, &entries);
+  ck_assert_uint_eq (hits, 3);
+  ck_assert_uint_eq (misses, 3);
+  ck_assert_uint_eq (entries, 2);
+  /* a cache of 0 keeps nothing */
+  fdnix_serve_cache_insert (none, a, full, 21);
+  ck_assert (fdnix_serve_cache_lookup (none, a, 1) == NULL);
+}
+END_TEST
+
 typedef struct {
   const gchar *text;
   const gchar *host;  /* NULL: refused */
@@ -465,6 +519,7 @@ serve_suite (void)
   tcase_add_test (tc, test_page);
   tcase_add_test (tc, test_json);
   tcase_add_test (tc, test_metrics);
+  tcase_add_test (tc, test_cache);
   tcase_add_loop_test (tc, test_listen, 0, G_N_ELEMENTS (listen_cases));
   suite_add_tcase (s, tc);
   return s;

@@ -60,6 +60,13 @@ jq -e '.results[0].attributePath == "ripgrep" and .results[0].mainProgram == "rg
   and (.results[0] | has("explain") | not)' "$TEST_TMP/body" >/dev/null || fail "rg: $(cat "$TEST_TMP/body")"
 grep -qi '^content-type: application/json' "$TEST_TMP/headers" || fail "search: not JSON"
 grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" "$TEST_TMP/headers" || fail "no CSP"
+# the same ranking again comes from the snapshot's cache, the same
+jq -S 'del(.tookMs, .cached)' "$TEST_TMP/body" >"$TEST_TMP/first"
+jq -e '.cached == false' "$TEST_TMP/body" >/dev/null || fail "the first search was cached"
+get "/v1/search?q=rg&limit=2" >/dev/null
+jq -e '.cached == true and (.results | length) <= 2' "$TEST_TMP/body" >/dev/null || fail "not cached: $(cat "$TEST_TMP/body")"
+get "/v1/search?q=rg&limit=3" >/dev/null
+jq -S 'del(.tookMs, .cached)' "$TEST_TMP/body" | diff - "$TEST_TMP/first" >/dev/null || fail "a cached answer differs"
 # grouped alternatives, explain
 get "/v1/search?q=ffmpeg&limit=2&explain=1" >/dev/null
 jq -e '.results[0].attributePath == "ffmpeg" and .results[0].alternatives == ["ffmpeg_6"]
@@ -145,6 +152,7 @@ grep -Eq '^fdnix_http_requests_total\{route="other",status="404"\} [0-9]+$' "$TE
 grep -Eq '^fdnix_http_request_duration_seconds_bucket\{route="search",le="\+Inf"\} [0-9]+$' "$TEST_TMP/metrics" || fail "metrics: no histogram"
 grep -Eq '^fdnix_snapshot_age_seconds [0-9.e+]+$' "$TEST_TMP/metrics" || fail "metrics: no snapshot age"
 grep -Eq '^fdnix_snapshot_reloads_refused_total 0$' "$TEST_TMP/metrics" || fail "metrics: refused reloads"
+grep -Eq '^fdnix_search_cache_hits_total [1-9][0-9]*$' "$TEST_TMP/metrics" || fail "metrics: no cache hit"
 
 # --- beyond the in-flight cap: 503 with Retry-After, never a crash
 kill -TERM "$SERVE_PID"

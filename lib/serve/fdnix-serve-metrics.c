@@ -19,6 +19,8 @@ struct _FdnixServeMetrics {
   gdouble  seconds_sum[FDNIX_ROUTE_N];
   guint64  reloads;
   guint64  refused_reloads;
+  guint64  cache_hits;
+  guint64  cache_misses;
 };
 
 static const gchar *const route_names[FDNIX_ROUTE_N] = {
@@ -106,6 +108,22 @@ fdnix_serve_metrics_count_reload (FdnixServeMetrics *self, gboolean accepted)
 }
 
 /**
+ * fdnix_serve_metrics_count_cache:
+ * @self: metrics
+ * @hit: TRUE for a search answered from the cache
+ */
+void
+fdnix_serve_metrics_count_cache (FdnixServeMetrics *self, gboolean hit)
+{
+  g_mutex_lock (&self->lock);
+  if (hit)
+    self->cache_hits++;
+  else
+    self->cache_misses++;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
  * fdnix_serve_metrics_get_count:
  * @self: metrics
  * @route: a route
@@ -187,6 +205,13 @@ fdnix_serve_metrics_append_text (FdnixServeMetrics *self, const FdnixServeGauges
                                "# TYPE fdnix_snapshot_reloads_refused_total counter\n"
                                "fdnix_snapshot_reloads_refused_total %" G_GUINT64_FORMAT "\n",
                           self->reloads, self->refused_reloads);
+  g_string_append_printf (out, "# HELP fdnix_search_cache_hits_total Searches answered from the snapshot's cache.\n"
+                               "# TYPE fdnix_search_cache_hits_total counter\n"
+                               "fdnix_search_cache_hits_total %" G_GUINT64_FORMAT "\n"
+                               "# HELP fdnix_search_cache_misses_total Searches ranked afresh.\n"
+                               "# TYPE fdnix_search_cache_misses_total counter\n"
+                               "fdnix_search_cache_misses_total %" G_GUINT64_FORMAT "\n",
+                          self->cache_hits, self->cache_misses);
   g_mutex_unlock (&self->lock);
   append_gauge (out, "fdnix_http_requests_in_flight", "Searches being answered or waiting for a thread.",
                 gauges->in_flight);

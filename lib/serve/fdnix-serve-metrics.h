@@ -43,6 +43,8 @@ void               fdnix_serve_metrics_observe      (FdnixServeMetrics       *se
                                                      gdouble                  seconds);
 void               fdnix_serve_metrics_count_reload (FdnixServeMetrics       *self,
                                                      gboolean                 accepted);
+void               fdnix_serve_metrics_count_cache  (FdnixServeMetrics       *self,
+                                                     gboolean                 hit);
 guint64            fdnix_serve_metrics_get_count    (FdnixServeMetrics       *self,
                                                      FdnixRoute               route,
                                                      guint                    status);

@@ -223,6 +223,7 @@ fdnix_serve_append_result_json (GString *out, const FdnixServeResult *result, gb
  * @results: (array length=n_results): the page of results asked for
  * @n_results: how many
  * @more: whether results follow this page
+ * @cached: whether the ranking came from the cache
  * @took_ms: time spent answering
  * @run_id: (nullable): the snapshot's fdnix-embed run
  *
@@ -230,13 +231,15 @@ fdnix_serve_append_result_json (GString *out, const FdnixServeResult *result, gb
  */
 void
 fdnix_serve_append_search_json (GString *out, const FdnixServeParams *params, const FdnixServeResult *results,
-                                guint n_results, gboolean more, gdouble took_ms, const gchar *run_id)
+                                guint n_results, gboolean more, gboolean cached, gdouble took_ms,
+                                const gchar *run_id)
 {
   g_string_append_c (out, '{');
   fdnix_json_member_string (out, "query", params->q);
   fdnix_json_member_int (out, "offset", params->offset);
   fdnix_json_member_int (out, "limit", params->limit);
   fdnix_json_member_bool (out, "more", more);
+  fdnix_json_member_bool (out, "cached", cached);
   fdnix_json_member (out, "tookMs");
   append_number (out, took_ms);
   fdnix_json_member_string (out, "snapshot", run_id);

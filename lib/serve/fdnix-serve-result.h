@@ -56,6 +56,7 @@ void fdnix_serve_append_search_json (GString                *out,
                                      const FdnixServeResult *results,
                                      guint                   n_results,
                                      gboolean                more,
+                                     gboolean                cached,
                                      gdouble                 took_ms,
                                      const gchar            *run_id);
 void fdnix_serve_append_error_json  (GString                *out,

@@ -6,6 +6,7 @@
 #include "core/fdnix-error.h"
 #include "search/fdnix-search-load.h"
 #include "search/fdnix-searcher.h"
+#include "serve/fdnix-serve-cache.h"
 #include "serve/fdnix-serve-snapshot.h"
 #include "store/fdnix-store-factory.h"
 #include "vectors/fdnix-vector-index.h"
@@ -18,6 +19,7 @@ struct _FdnixServeSnapshot {
   gint64         created_at;   /* unix seconds; 0 when unknown */
   gint64         loaded_at;    /* monotonic microseconds */
   gchar         *tag;
+  FdnixServeCache *cache;      /* its recent rankings */
 };
 
 /* A service embedder's requests go through the searcher's pool of one
@@ -32,6 +34,7 @@ static GMutex embed_lock;
  *   and date
  * @tag: (nullable): the index's tag (fdnix_objects_get_if_changed())
  * @max_attempts: attempts per embedding request
+ * @cache_entries: rankings its cache keeps (fdnix-serve-cache.h)
  * @error: return location for an error
  *
  * Opens the table and the objects afresh (a new run wrote them) and loads
@@ -41,7 +44,7 @@ static GMutex embed_lock;
  */
 FdnixServeSnapshot *
 fdnix_serve_snapshot_load (FdnixConfig *config, FdnixEmbedder *embedder, GBytes *index_bytes,
-                           const gchar *tag, guint max_attempts, GError **error)
+                           const gchar *tag, guint max_attempts, guint cache_entries, GError **error)
 {
   g_autoptr(FdnixStore) store = NULL;
   g_autoptr(FdnixObjects) objects = NULL;
@@ -70,6 +73,7 @@ fdnix_serve_snapshot_load (FdnixConfig *config, FdnixEmbedder *embedder, GBytes 
   self->searcher = fdnix_searcher_new (index, embedder, max_attempts);
   self->local = embedder != NULL && g_strcmp0 (fdnix_embedder_get_service (embedder), "offline") == 0;
   self->tag = g_strdup (tag);
+  self->cache = fdnix_serve_cache_new (cache_entries);
   self->loaded_at = g_get_monotonic_time ();
   if (vindex != NULL)
     {
@@ -106,6 +110,7 @@ fdnix_serve_snapshot_unref (FdnixServeSnapshot *self)
   if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   fdnix_searcher_free (self->searcher);
+  fdnix_serve_cache_free (self->cache);
   g_free (self->run_id);
   g_free (self->tag);
   g_free (self);
@@ -166,23 +171,36 @@ fdnix_serve_snapshot_get_loaded_age (FdnixServeSnapshot *self)
  * @self: a snapshot
  * @query: the query
  * @options: limit, floor, fusion and filter
+ * @out_cached: (out) (optional): whether the ranking came from the cache
  * @error: return location for an error (embedding failed)
  *
- * fdnix_searcher_search(), safe from several threads at once.
+ * fdnix_searcher_search(), through the snapshot's cache, safe from
+ * several threads at once.
  *
  * Returns: (transfer full) (element-type FdnixSearchHit) (nullable): hits.
  */
 GArray *
 fdnix_serve_snapshot_search (FdnixServeSnapshot *self, const gchar *query, const FdnixSearchOptions *options,
-                             GError **error)
+                             gboolean *out_cached, GError **error)
 {
-  GArray *hits;
+  g_autofree gchar *key = fdnix_serve_cache_key (query, options->filter.license, options->filter.platform,
+                                                 options->filter.set, options->filter.include_broken);
+  GArray *hits = fdnix_serve_cache_lookup (self->cache, key, options->limit);
 
+  if (out_cached != NULL)
+    *out_cached = hits != NULL;
+  if (hits != NULL)
+    return hits;
   if (self->local)
-    return fdnix_searcher_search (self->searcher, query, options, error);
-  g_mutex_lock (&embed_lock);
-  hits = fdnix_searcher_search (self->searcher, query, options, error);
-  g_mutex_unlock (&embed_lock);
+    hits = fdnix_searcher_search (self->searcher, query, options, error);
+  else
+    {
+      g_mutex_lock (&embed_lock);
+      hits = fdnix_searcher_search (self->searcher, query, options, error);
+      g_mutex_unlock (&embed_lock);
+    }
+  if (hits != NULL)
+    fdnix_serve_cache_insert (self->cache, key, hits, options->limit);
   return hits;
 }
 
@@ -263,6 +281,7 @@ struct _FdnixServeReloader {
   FdnixServeHolder  *holder;    /* borrowed */
   FdnixServeMetrics *metrics;   /* borrowed */
   guint              max_attempts;
+  guint              cache_entries;
   guint              timer;
   gboolean           busy;
   gchar             *seen_tag;  /* the last index loaded or refused */
@@ -274,6 +293,7 @@ typedef struct {
   FdnixEmbedder      *embedder;
   FdnixObjects       *objects;
   guint               max_attempts;
+  guint               cache_entries;
   gchar              *seen_tag;
   gchar              *tag;       /* out */
   gboolean            changed;   /* out */
@@ -327,7 +347,7 @@ poll_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
     data->run_id = vindex != NULL ? g_strdup (vindex->run_id) : NULL;
   }
   data->snapshot = fdnix_serve_snapshot_load (data->config, data->embedder, bytes, data->tag,
-                                              data->max_attempts, &error);
+                                              data->max_attempts, data->cache_entries, &error);
   data->seconds = (g_get_monotonic_time () - start) / 1e6;
   if (data->snapshot == NULL)
     {
@@ -397,6 +417,7 @@ on_poll (gpointer user_data)
   data->embedder = g_object_ref (self->embedder);
   data->objects = g_object_ref (self->objects);
   data->max_attempts = self->max_attempts;
+  data->cache_entries = self->cache_entries;
   task = g_task_new (NULL, NULL, poll_done, self);
   g_task_set_task_data (task, data, (GDestroyNotify) poll_data_free);
   g_task_run_in_thread (task, poll_thread);
@@ -412,12 +433,14 @@ on_poll (gpointer user_data)
  * @holder: receives each snapshot loaded (borrowed)
  * @metrics: counts reloads and refusals (borrowed)
  * @max_attempts: attempts per embedding request
+ * @cache_entries: rankings each snapshot's cache keeps
  *
  * Returns: (transfer full): a reloader, idle until started.
  */
 FdnixServeReloader *
 fdnix_serve_reloader_new (FdnixConfig *config, FdnixEmbedder *embedder, FdnixObjects *objects,
-                          FdnixServeHolder *holder, FdnixServeMetrics *metrics, guint max_attempts)
+                          FdnixServeHolder *holder, FdnixServeMetrics *metrics, guint max_attempts,
+                          guint cache_entries)
 {
   FdnixServeReloader *self = g_new0 (FdnixServeReloader, 1);
 
@@ -427,6 +450,7 @@ fdnix_serve_reloader_new (FdnixConfig *config, FdnixEmbedder *embedder, FdnixObj
   self->holder = holder;
   self->metrics = metrics;
   self->max_attempts = max_attempts;
+  self->cache_entries = cache_entries;
   return self;
 }
 

@@ -37,6 +37,7 @@ FdnixServeSnapshot     *fdnix_serve_snapshot_load      (FdnixConfig             
                                                         GBytes                   *index_bytes,
                                                         const gchar              *tag,
                                                         guint                     max_attempts,
+                                                        guint                     cache_entries,
                                                         GError                  **error);
 FdnixServeSnapshot     *fdnix_serve_snapshot_ref       (FdnixServeSnapshot       *self);
 void                    fdnix_serve_snapshot_unref     (FdnixServeSnapshot       *self);
@@ -47,6 +48,7 @@ gdouble                 fdnix_serve_snapshot_get_loaded_age (FdnixServeSnapshot 
 GArray                 *fdnix_serve_snapshot_search    (FdnixServeSnapshot       *self,
                                                         const gchar              *query,
                                                         const FdnixSearchOptions *options,
+                                                        gboolean                 *out_cached,
                                                         GError                  **error);
 
 FdnixServeHolder       *fdnix_serve_holder_new         (void);
@@ -60,7 +62,8 @@ FdnixServeReloader     *fdnix_serve_reloader_new       (FdnixConfig             
                                                         FdnixObjects             *objects,
                                                         FdnixServeHolder         *holder,
                                                         FdnixServeMetrics        *metrics,
-                                                        guint                     max_attempts);
+                                                        guint                     max_attempts,
+                                                        guint                     cache_entries);
 void                    fdnix_serve_reloader_free      (FdnixServeReloader       *self);
 void                    fdnix_serve_reloader_start     (FdnixServeReloader       *self,
                                                         gdouble                   interval_seconds);

@@ -29,6 +29,9 @@ const FdnixSetting fdnix_serve_settings[] = {
     "With --serve, answer 503 to a search not done in S seconds, and close a connection whose "
     "request has not arrived in S seconds",
     FDNIX_RANGE (0.1, 3600) },
+  { "serve.cache-entries", FDNIX_SETTING_INT, "4096", "FDNIX_SERVE_CACHE_ENTRIES", "cache-entries", 0, "N",
+    "With --serve, keep the rankings of the N most recent distinct searches (0: none)",
+    FDNIX_RANGE (0, 1000000) },
   { "serve.reload-interval", FDNIX_SETTING_DOUBLE, "10", "FDNIX_SERVE_RELOAD_INTERVAL", "reload-interval", 0, "S",
     "With --serve, look for a new snapshot every S seconds (0: never)",
     FDNIX_RANGE (0, 86400) },
@@ -158,7 +161,7 @@ run_job (Job *job)
   g_autoptr(GError) error = NULL;
   g_autofree FdnixServeResult *results = NULL;
   guint n = 0;
-  gboolean more;
+  gboolean more, cached = FALSE;
   gint64 start = g_get_monotonic_time ();
 
   options.limit = job->params.offset + job->params.limit + 1;  /* one more: is there a next page? */
@@ -168,7 +171,7 @@ run_job (Job *job)
   options.filter.include_broken = job->params.include_broken;
   if (*job->params.q != '\0')
     {
-      hits = fdnix_serve_snapshot_search (job->snapshot, job->params.q, &options, &error);
+      hits = fdnix_serve_snapshot_search (job->snapshot, job->params.q, &options, &cached, &error);
       if (hits == NULL)
         {
           g_warning ("search '%s': %s", job->params.q, error->message);
@@ -182,6 +185,7 @@ run_job (Job *job)
             fdnix_serve_append_error_json (job->body, 503, "the search failed; try again");
           return;
         }
+      fdnix_serve_metrics_count_cache (self->metrics, cached);
     }
   more = hits != NULL && hits->len > job->params.offset + job->params.limit;
   if (hits != NULL && hits->len > job->params.offset)
@@ -211,7 +215,7 @@ run_job (Job *job)
     {
       job->content_type = "application/json";
       job->body = g_string_sized_new (1024 * (n + 1));
-      fdnix_serve_append_search_json (job->body, &job->params, results, n, more,
+      fdnix_serve_append_search_json (job->body, &job->params, results, n, more, cached,
                                       (g_get_monotonic_time () - start) / 1e3,
                                       fdnix_serve_snapshot_get_run_id (job->snapshot));
     }
@@ -682,7 +686,8 @@ fdnix_serve_run (FdnixConfig *config, GError **error)
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
-  reloader = fdnix_serve_reloader_new (config, embedder, objects, holder, metrics, retry.max_attempts);
+  reloader = fdnix_serve_reloader_new (config, embedder, objects, holder, metrics, retry.max_attempts,
+                                       (guint) fdnix_config_get_int (config, "serve.cache-entries"));
   fdnix_serve_reloader_start (reloader, fdnix_config_get_double (config, "serve.reload-interval"));
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -2,6 +2,7 @@
 # The page, its script and style (data/web/) are compiled in as GResources.
 libfdnix_la_SOURCES += \
 	lib/serve/fdnix-serve.c lib/serve/fdnix-serve.h \
+	lib/serve/fdnix-serve-cache.c lib/serve/fdnix-serve-cache.h \
 	lib/serve/fdnix-serve-html.c lib/serve/fdnix-serve-html.h \
 	lib/serve/fdnix-serve-metrics.c lib/serve/fdnix-serve-metrics.h \
 	lib/serve/fdnix-serve-params.c lib/serve/fdnix-serve-params.h \
