@@ -48,6 +48,7 @@ gdouble                 fdnix_serve_snapshot_get_loaded_age (FdnixServeSnapshot 
 GArray                 *fdnix_serve_snapshot_search    (FdnixServeSnapshot       *self,
                                                         const gchar              *query,
                                                         const FdnixSearchOptions *options,
+                                                        gboolean                  explain,
                                                         gboolean                 *out_cached,
                                                         GError                  **error);
 

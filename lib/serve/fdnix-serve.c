@@ -171,7 +171,8 @@ run_job (Job *job)
   options.filter.include_broken = job->params.include_broken;
   if (*job->params.q != '\0')
     {
-      hits = fdnix_serve_snapshot_search (job->snapshot, job->params.q, &options, &cached, &error);
+      hits = fdnix_serve_snapshot_search (job->snapshot, job->params.q, &options, job->params.explain, &cached,
+                                          &error);
       if (hits == NULL)
         {
           g_warning ("search '%s': %s", job->params.q, error->message);
