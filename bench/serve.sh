@@ -77,20 +77,24 @@ start_server () {
 
 # run PHASE SECONDS CONNECTIONS: wrk, then one JSON line
 run () {
-  local phase=$1 seconds=$2 conns=$3 rss_start rss_end line statuses
+  local phase=$1 seconds=$2 conns=$3 rss_start rss_end line statuses cache_hits load
   rss_start=$(rss_kb "$server_pid")
   FDNIX_WRK_QUERIES="$cache/serve-queries.txt" wrk -t2 -c"$conns" -d"${seconds}s" --timeout 10s \
     -s "$srcdir/bench/serve.lua" "http://127.0.0.1:$port" >"$cache/wrk-$phase.out" 2>&1
   kill -0 "$server_pid" 2>/dev/null || { echo "{\"phase\":\"$phase\",\"error\":\"the server died\"}"; exit 1; }
   rss_end=$(rss_kb "$server_pid")
+  load=$(cut -d' ' -f1 /proc/loadavg)
   line=$(sed -n 's/^wrk-json: //p' "$cache/wrk-$phase.out")
   [ -n "$line" ] || { cat "$cache/wrk-$phase.out" >&2; exit 1; }
-  statuses=$(curl -s "http://127.0.0.1:$port/metrics" | sed -n 's/^fdnix_http_requests_total{route="search",status="\([0-9]*\)"} \([0-9]*\)$/"\1":\2/p' | paste -sd,)
+  curl -s "http://127.0.0.1:$port/metrics" >"$cache/metrics-$phase.txt"
+  statuses=$(sed -n 's/^fdnix_http_requests_total{route="search",status="\([0-9]*\)"} \([0-9]*\)$/"\1":\2/p' "$cache/metrics-$phase.txt" | paste -sd,)
+  cache_hits=$(sed -n 's/^fdnix_search_cache_hits_total //p' "$cache/metrics-$phase.txt")
   echo "$line" | jq -c --arg phase "$phase" --argjson conns "$conns" --argjson rs "$rss_start" --argjson re "$rss_end" \
-    --argjson statuses "{$statuses}" \
+    --argjson statuses "{$statuses}" --argjson hits "${cache_hits:-0}" --argjson load "$load" \
     '{phase: $phase, connections: $conns} + . + {errors: (.connect_errors + .read_errors + .write_errors + .timeouts + .non_2xx),
       rss_start_mb: ($rs / 1024 | floor), rss_end_mb: ($re / 1024 | floor),
-      rss_growth_pct: ((($re - $rs) * 1000 / $rs | round) / 10), server_statuses: $statuses}'
+      rss_growth_pct: ((($re - $rs) * 1000 / $rs | round) / 10), server_statuses: $statuses,
+      cache_hits: $hits, load_average: $load}'
 }
 
 start_server
