@@ -12,6 +12,7 @@ SERVE_SHELL_TESTS = \
 	tests/test-serve-reload.sh \
 	tests/test-serve-hostile.sh \
 	tests/test-serve-browser.sh \
+	tests/test-serve-s3.sh \
 	$(NULL)
 TESTS += $(SERVE_SHELL_TESTS)
 EXTRA_DIST += \
