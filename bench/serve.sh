@@ -13,8 +13,9 @@
 # Phases: "cache" (the server's defaults, its ranking cache on), "nocache"
 # (--cache-entries 0: every request ranks the whole corpus), then
 # "overload" (OVERLOAD_CONNECTIONS connections, 256, against
-# --max-in-flight 16 for 15 s: answers beyond the cap must be 503s, and
-# the server must be alive after).
+# --max-in-flight 16 and --request-timeout 5 for 15 s: answers beyond the
+# cap must be 503s, none may time out, and the server must be alive
+# after).
 #
 # Usage: bench/serve.sh [CORPUS.json.gz]   (default: $FDNIX_CORPUS)
 # Needs a built tree (FDNIX_BUILDDIR or ./), wrk, curl and jq.  Build
@@ -107,7 +108,7 @@ start_server --cache-entries 0
 run nocache "$duration" "$connections"
 stop_server
 
-start_server --max-in-flight 16 --cache-entries 0
+start_server --max-in-flight 16 --cache-entries 0 --request-timeout 5
 run overload 15 "$overload"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200 ] \
   || { echo '{"phase":"overload","error":"/healthz does not answer after the overload"}'; exit 1; }

@@ -601,6 +601,22 @@ bad:
   return FALSE;
 }
 
+/* GSocketListener's backlog of 10 drops the connections of a burst
+ * (clients wait seconds to retry their SYN): listen with a deep one. */
+static gboolean
+listen_on (SoupServer *server, GSocketAddress *address, GError **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, 1024);
+  return g_socket_bind (socket, address, TRUE, error) &&
+         g_socket_listen (socket, error) &&
+         soup_server_listen_socket (server, socket, 0, error);
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -668,7 +684,7 @@ fdnix_serve_run (FdnixConfig *config, GError **error)
   g_signal_connect (self.server, "request-aborted", G_CALLBACK (on_request_read), &self);
   g_signal_connect (self.server, "request-finished", G_CALLBACK (on_request_read), &self);
   address = g_inet_socket_address_new_from_string (host, port);
-  if (!soup_server_listen (self.server, address, 0, &local_error))
+  if (!listen_on (self.server, address, &local_error))
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "cannot listen on %s: %s",
                    fdnix_config_get_string (config, "serve.listen"), local_error->message);
