@@ -438,6 +438,9 @@ START_TEST (test_cache)
   ck_assert (fdnix_serve_cache_lookup (cache, a, 21) == NULL);
   fdnix_serve_cache_insert (cache, a, full, 21);
   /* 21 hits of 21 asked: covers 21 or fewer, not more */
+  ck_assert (fdnix_serve_cache_contains (cache, a, 21));
+  ck_assert (!fdnix_serve_cache_contains (cache, a, 22));
+  ck_assert (!fdnix_serve_cache_contains (cache, b, 1));
   got = fdnix_serve_cache_lookup (cache, a, 11);
   ck_assert (got == full);
   g_array_unref (got);

@@ -110,6 +110,29 @@ fdnix_serve_cache_lookup (FdnixServeCache *self, const gchar *key, guint needed)
 }
 
 /**
+ * fdnix_serve_cache_contains:
+ * @self: a cache
+ * @key: from fdnix_serve_cache_key()
+ * @needed: as for fdnix_serve_cache_lookup()
+ *
+ * Like fdnix_serve_cache_lookup(), without counting or refreshing.
+ *
+ * Returns: whether a lookup would find the ranking now.
+ */
+gboolean
+fdnix_serve_cache_contains (FdnixServeCache *self, const gchar *key, guint needed)
+{
+  Entry *entry;
+  gboolean found;
+
+  g_mutex_lock (&self->lock);
+  entry = g_hash_table_lookup (self->entries, key);
+  found = entry != NULL && (entry->hits->len >= needed || entry->hits->len < entry->asked);
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+/**
  * fdnix_serve_cache_insert:
  * @self: a cache
  * @key: from fdnix_serve_cache_key()

@@ -27,6 +27,9 @@ gchar           *fdnix_serve_cache_key         (const gchar     *query,
 GArray          *fdnix_serve_cache_lookup      (FdnixServeCache *self,
                                                 const gchar     *key,
                                                 guint            needed);
+gboolean         fdnix_serve_cache_contains    (FdnixServeCache *self,
+                                                const gchar     *key,
+                                                guint            needed);
 void             fdnix_serve_cache_insert      (FdnixServeCache *self,
                                                 const gchar     *key,
                                                 GArray          *hits,

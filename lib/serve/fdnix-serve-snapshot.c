@@ -166,6 +166,35 @@ fdnix_serve_snapshot_get_loaded_age (FdnixServeSnapshot *self)
   return (g_get_monotonic_time () - self->loaded_at) / 1e6;
 }
 
+/* A ranking made with cosines is another entry than one without. */
+static gchar *
+cache_key (const gchar *query, const FdnixSearchOptions *options, gboolean explain)
+{
+  g_autofree gchar *text = g_strdup_printf ("%s\x1f%d", query, explain || options->vector_weight > 0);
+
+  return fdnix_serve_cache_key (text, options->filter.license, options->filter.platform, options->filter.set,
+                                options->filter.include_broken);
+}
+
+/**
+ * fdnix_serve_snapshot_is_cached:
+ * @self: a snapshot
+ * @query: the query
+ * @options: as for fdnix_serve_snapshot_search()
+ * @explain: as for fdnix_serve_snapshot_search()
+ *
+ * Returns: whether fdnix_serve_snapshot_search() would answer from the
+ *   cache now (so cheaply that it need not wait for a worker).
+ */
+gboolean
+fdnix_serve_snapshot_is_cached (FdnixServeSnapshot *self, const gchar *query, const FdnixSearchOptions *options,
+                                gboolean explain)
+{
+  g_autofree gchar *key = cache_key (query, options, explain);
+
+  return fdnix_serve_cache_contains (self->cache, key, options->limit);
+}
+
 /**
  * fdnix_serve_snapshot_search:
  * @self: a snapshot
@@ -189,9 +218,7 @@ fdnix_serve_snapshot_search (FdnixServeSnapshot *self, const gchar *query, const
                              gboolean explain, gboolean *out_cached, GError **error)
 {
   gboolean vectors = explain || options->vector_weight > 0;
-  g_autofree gchar *text = g_strdup_printf ("%s\x1f%d", query, vectors);
-  g_autofree gchar *key = fdnix_serve_cache_key (text, options->filter.license, options->filter.platform,
-                                                 options->filter.set, options->filter.include_broken);
+  g_autofree gchar *key = cache_key (query, options, explain);
   GArray *hits = fdnix_serve_cache_lookup (self->cache, key, options->limit);
 
   if (out_cached != NULL)

@@ -45,6 +45,10 @@ const FdnixSearchIndex *fdnix_serve_snapshot_get_index (FdnixServeSnapshot      
 const gchar            *fdnix_serve_snapshot_get_run_id (FdnixServeSnapshot      *self);
 gdouble                 fdnix_serve_snapshot_get_age   (FdnixServeSnapshot       *self);
 gdouble                 fdnix_serve_snapshot_get_loaded_age (FdnixServeSnapshot  *self);
+gboolean                fdnix_serve_snapshot_is_cached (FdnixServeSnapshot       *self,
+                                                        const gchar              *query,
+                                                        const FdnixSearchOptions *options,
+                                                        gboolean                  explain);
 GArray                 *fdnix_serve_snapshot_search    (FdnixServeSnapshot       *self,
                                                         const gchar              *query,
                                                         const FdnixSearchOptions *options,

@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-json.h"
 #include "net/fdnix-retry.h"
 #include "search/fdnix-searcher.h"
 #include "serve/fdnix-serve.h"
@@ -150,13 +151,26 @@ respond_error (Serve *self, SoupServerMessage *msg, FdnixRoute route, gint64 sta
 
 /* ---------------------------------------------------------------- searches */
 
-/* Runs on a worker: the search, and the answer's body. */
+/* The request's options over the settings' defaults. */
+static void
+job_options (Job *job, FdnixSearchOptions *out_options)
+{
+  *out_options = job->serve->defaults;
+  out_options->limit = job->params.offset + job->params.limit + 1;  /* one more: is there a next page? */
+  out_options->filter.license = job->params.license;
+  out_options->filter.platform = job->params.platform;
+  out_options->filter.set = job->params.set;
+  out_options->filter.include_broken = job->params.include_broken;
+}
+
+/* Runs on a worker (or on the main loop for a cached ranking): the
+ * search, and the answer's body. */
 static void
 run_job (Job *job)
 {
   Serve *self = job->serve;
   const FdnixSearchIndex *index = fdnix_serve_snapshot_get_index (job->snapshot);
-  FdnixSearchOptions options = self->defaults;
+  FdnixSearchOptions options;
   g_autoptr(GArray) hits = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree FdnixServeResult *results = NULL;
@@ -164,11 +178,7 @@ run_job (Job *job)
   gboolean more, cached = FALSE;
   gint64 start = g_get_monotonic_time ();
 
-  options.limit = job->params.offset + job->params.limit + 1;  /* one more: is there a next page? */
-  options.filter.license = job->params.license;
-  options.filter.platform = job->params.platform;
-  options.filter.set = job->params.set;
-  options.filter.include_broken = job->params.include_broken;
+  job_options (job, &options);
   if (*job->params.q != '\0')
     {
       hits = fdnix_serve_snapshot_search (job->snapshot, job->params.q, &options, job->params.explain, &cached,
@@ -303,6 +313,21 @@ start_search (Serve *self, SoupServerMessage *msg, gint64 start, const gchar *qu
       job_unref (job);
       return;
     }
+  /* a cached ranking is answered at once: it must not wait behind the
+   * searches that keep the workers busy */
+  {
+    FdnixSearchOptions options;
+
+    job_options (job, &options);
+    if (*job->params.q == '\0' ||
+        fdnix_serve_snapshot_is_cached (job->snapshot, job->params.q, &options, job->params.explain))
+      {
+        run_job (job);
+        respond (self, msg, route, start, job->status, job->content_type, job->body->str, job->body->len);
+        job_unref (job);
+        return;
+      }
+  }
   if ((guint) g_atomic_int_add (&self->in_flight, 1) >= self->max_in_flight)
     {
       g_atomic_int_dec_and_test (&self->in_flight);
@@ -370,13 +395,10 @@ serve_healthz (Serve *self, SoupServerMessage *msg, gint64 start)
       respond (self, msg, FDNIX_ROUTE_HEALTHZ, start, 503, "application/json", body->str, body->len);
       return;
     }
+  /* the run id is the bucket's text: escaped like any other */
   g_string_append (body, "\"status\":\"ok\",\"snapshot\":");
   if (fdnix_serve_snapshot_get_run_id (snapshot) != NULL)
-    {
-      g_string_append_c (body, '"');
-      g_string_append (body, fdnix_serve_snapshot_get_run_id (snapshot));
-      g_string_append_c (body, '"');
-    }
+    fdnix_json_append_string (body, fdnix_serve_snapshot_get_run_id (snapshot));
   else
     g_string_append (body, "null");
   g_string_append_printf (body, ",\"packages\":%u,\"ageSeconds\":",
