@@ -10,6 +10,7 @@
 #include "serve/fdnix-serve.h"
 #include "serve/fdnix-serve-cache.h"
 #include "serve/fdnix-serve-html.h"
+#include "serve/fdnix-serve-limits.h"
 #include "serve/fdnix-serve-metrics.h"
 #include "serve/fdnix-serve-params.h"
 #include "serve/fdnix-serve-result.h"

@@ -11,6 +11,7 @@
 #include "search/fdnix-searcher.h"
 #include "serve/fdnix-serve.h"
 #include "serve/fdnix-serve-html.h"
+#include "serve/fdnix-serve-limits.h"
 #include "serve/fdnix-serve-metrics.h"
 #include "serve/fdnix-serve-params.h"
 #include "serve/fdnix-serve-result.h"
@@ -58,7 +59,6 @@ typedef struct {
   gint                in_flight;     /* atomic */
   guint               max_in_flight;
   gdouble             timeout;
-  GHashTable         *reading;       /* SoupServerMessage* → GSource* of its read deadline */
 } Serve;
 
 typedef struct {
@@ -500,144 +500,7 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     respond_error (self, msg, FDNIX_ROUTE_OTHER, start, 404, "no such page", FALSE);
 }
 
-/* After the headers, before any body: a search has no body, and libsoup
- * would read a body whole into memory before the handler runs, so a
- * request with one loses its connection at once. */
-static void
-early_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-               gpointer user_data)
-{
-  Serve *self = user_data;
-  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (h);
-
-  if (encoding != SOUP_ENCODING_NONE &&
-      !(encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (h) == 0))
-    {
-      GSocket *socket = soup_server_message_get_socket (msg);
-
-      fdnix_serve_metrics_observe (self->metrics, FDNIX_ROUTE_OTHER, 413, 0);
-      if (socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
-    }
-}
-
-/* ---------------------------------------------------------------- slow clients */
-
-/* A client that has not sent its whole request in time loses its
- * connection: a slow or idle client holds no more than the timeout.  The
- * deadline holds a reference to the message: libsoup may drop a message
- * it could not parse without a signal. */
-typedef struct {
-  Serve             *serve;
-  SoupServerMessage *msg;
-} Deadline;
-
-static void
-deadline_free (gpointer data)
-{
-  Deadline *deadline = data;
-
-  g_object_unref (deadline->msg);
-  g_free (deadline);
-}
-
-static gboolean
-on_read_deadline (gpointer user_data)
-{
-  Deadline *deadline = user_data;
-  GSocket *socket = soup_server_message_get_socket (deadline->msg);
-
-  if (socket != NULL)
-    g_socket_shutdown (socket, TRUE, TRUE, NULL);
-  /* last: this frees @deadline */
-  g_hash_table_remove (deadline->serve->reading, deadline->msg);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
-{
-  Serve *self = user_data;
-  GSource *source = g_timeout_source_new ((guint) (self->timeout * 1000));
-  Deadline *deadline = g_new0 (Deadline, 1);
-
-  deadline->serve = self;
-  deadline->msg = g_object_ref (msg);
-  g_source_set_callback (source, on_read_deadline, deadline, deadline_free);
-  g_source_attach (source, self->context);
-  g_hash_table_replace (self->reading, msg, source);
-}
-
-static void
-on_request_read (SoupServer *server, SoupServerMessage *msg, gpointer user_data)
-{
-  Serve *self = user_data;
-
-  g_hash_table_remove (self->reading, msg);
-}
-
-static void
-destroy_source (gpointer source)
-{
-  g_source_destroy (source);
-  g_source_unref (source);
-}
-
 /* ---------------------------------------------------------------- running */
-
-/**
- * fdnix_serve_parse_listen:
- * @text: "ADDR:PORT", IPv6 in brackets
- * @out_host: (out) (transfer full): the address
- * @out_port: (out): the port (0: any free one)
- * @error: return location for FDNIX_ERROR_USAGE
- *
- * Returns: TRUE when @text is an IP address and a port.
- */
-gboolean
-fdnix_serve_parse_listen (const gchar *text, gchar **out_host, guint *out_port, GError **error)
-{
-  const gchar *colon = text != NULL ? strrchr (text, ':') : NULL;
-  g_autofree gchar *host = NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  guint64 port;
-  gchar *end;
-
-  if (colon == NULL || colon == text || colon[1] == '\0')
-    goto bad;
-  if (text[0] == '[' && colon[-1] == ']')
-    host = g_strndup (text + 1, colon - text - 2);
-  else
-    host = g_strndup (text, colon - text);
-  address = g_inet_address_new_from_string (host);
-  port = g_ascii_strtoull (colon + 1, &end, 10);
-  if (address == NULL || *end != '\0' || port > 65535 || !g_ascii_isdigit (colon[1]))
-    goto bad;
-  *out_host = g_steal_pointer (&host);
-  *out_port = (guint) port;
-  return TRUE;
-bad:
-  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_USAGE, "--listen: '%s' is not ADDR:PORT (e.g. 127.0.0.1:8080)",
-               text != NULL ? text : "");
-  return FALSE;
-}
-
-/* GSocketListener's backlog of 10 drops the connections of a burst
- * (clients wait seconds to retry their SYN): listen with a deep one. */
-static gboolean
-listen_on (SoupServer *server, GSocketAddress *address, GError **error)
-{
-  g_autoptr(GSocket) socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, error);
-
-  if (socket == NULL)
-    return FALSE;
-  g_socket_set_listen_backlog (socket, 1024);
-  return g_socket_bind (socket, address, TRUE, error) &&
-         g_socket_listen (socket, error) &&
-         soup_server_listen_socket (server, socket, 0, error);
-}
 
 static gboolean
 on_signal (gpointer user_data)
@@ -667,7 +530,7 @@ fdnix_serve_run (FdnixConfig *config, GError **error)
   g_autoptr(FdnixServeMetrics) metrics = fdnix_serve_metrics_new ();
   g_autoptr(FdnixServeReloader) reloader = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
+  FdnixServeGuard *guard;
   g_autoptr(GBytes) page = NULL;
   g_autofree gchar *host = NULL;
   GError *local_error = NULL;
@@ -692,28 +555,22 @@ fdnix_serve_run (FdnixConfig *config, GError **error)
   self.page = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
   self.max_in_flight = (guint) fdnix_config_get_int (config, "serve.max-in-flight");
   self.timeout = fdnix_config_get_double (config, "serve.request-timeout");
-  self.reading = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, destroy_source);
   threads = (guint) fdnix_config_get_int (config, "serve.threads");
   if (threads == 0)
     threads = MAX (g_get_num_processors (), 1);
   self.pool = g_thread_pool_new (worker, &self, (gint) threads, FALSE, NULL);
 
   self.server = soup_server_new ("server-header", "fdnix-search", "raw-paths", TRUE, NULL);
-  soup_server_add_early_handler (self.server, NULL, early_handler, &self, NULL);
+  guard = fdnix_serve_guard_new (self.server, self.timeout, metrics);
   soup_server_add_handler (self.server, NULL, handler, &self, NULL);
-  g_signal_connect (self.server, "request-started", G_CALLBACK (on_request_started), &self);
-  g_signal_connect (self.server, "request-read", G_CALLBACK (on_request_read), &self);
-  g_signal_connect (self.server, "request-aborted", G_CALLBACK (on_request_read), &self);
-  g_signal_connect (self.server, "request-finished", G_CALLBACK (on_request_read), &self);
-  address = g_inet_socket_address_new_from_string (host, port);
-  if (!listen_on (self.server, address, &local_error))
+  if (!fdnix_serve_listen (self.server, host, port, &local_error))
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_IO, "cannot listen on %s: %s",
                    fdnix_config_get_string (config, "serve.listen"), local_error->message);
       g_error_free (local_error);
+      fdnix_serve_guard_free (guard);
       g_object_unref (self.server);
       g_thread_pool_free (self.pool, TRUE, TRUE);
-      g_hash_table_unref (self.reading);
       g_free (self.page);
       return FALSE;
     }
@@ -743,8 +600,8 @@ fdnix_serve_run (FdnixConfig *config, GError **error)
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_clear_pointer (&reloader, fdnix_serve_reloader_free);
+  fdnix_serve_guard_free (guard);
   g_object_unref (self.server);
-  g_hash_table_unref (self.reading);
   g_free (self.page);
   return TRUE;
 }

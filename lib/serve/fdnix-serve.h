@@ -26,10 +26,6 @@ G_BEGIN_DECLS
 
 extern const FdnixSetting fdnix_serve_settings[];
 
-gboolean fdnix_serve_parse_listen (const gchar  *text,
-                                   gchar       **out_host,
-                                   guint        *out_port,
-                                   GError      **error);
 gboolean fdnix_serve_run          (FdnixConfig  *config,
                                    GError      **error);
 

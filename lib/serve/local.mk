@@ -4,6 +4,7 @@ libfdnix_la_SOURCES += \
 	lib/serve/fdnix-serve.c lib/serve/fdnix-serve.h \
 	lib/serve/fdnix-serve-cache.c lib/serve/fdnix-serve-cache.h \
 	lib/serve/fdnix-serve-html.c lib/serve/fdnix-serve-html.h \
+	lib/serve/fdnix-serve-limits.c lib/serve/fdnix-serve-limits.h \
 	lib/serve/fdnix-serve-metrics.c lib/serve/fdnix-serve-metrics.h \
 	lib/serve/fdnix-serve-params.c lib/serve/fdnix-serve-params.h \
 	lib/serve/fdnix-serve-result.c lib/serve/fdnix-serve-result.h \
