@@ -13,6 +13,7 @@
   let timer = null;
   let sequence = 0;
   let selected = -1;
+  let shown = null;  // the parameters of the results on the page
 
   function isWebUrl (text) {
     if (typeof text !== 'string' || /[\u0000-\u0020\u007f]/.test(text)) return false;
@@ -101,9 +102,17 @@
     return params;
   }
 
+  function unselect () {
+    const all = items();
+    if (selected >= 0 && selected < all.length) all[selected].classList.remove('selected');
+    selected = -1;
+  }
+
   async function search () {
     const params = query();
     const q = (params.get('q') || '').trim();
+    // the same search again (a field lost the focus): keep the page and the selection
+    if (params.toString() === shown) return;
     const id = ++sequence;
     history.replaceState(null, '', q === '' ? '/' : '/search?' + params.toString());
     if (q === '') {
@@ -111,6 +120,7 @@
       status.textContent = '';
       pager.replaceChildren();
       selected = -1;
+      shown = params.toString();
       return;
     }
     let answer;
@@ -124,6 +134,7 @@
     }
     if (id !== sequence) return;  // a later query was typed meanwhile
     selected = -1;
+    shown = params.toString();
     list.replaceChildren(...answer.results.map(renderResult));
     pager.replaceChildren();
     status.textContent = answer.results.length === 0
@@ -136,8 +147,13 @@
     timer = setTimeout(search, 120);
   }
 
+  // what the server rendered is what these parameters show
+  shown = query().toString();
   form.addEventListener('input', schedule);
-  form.addEventListener('change', schedule);
+  // a text field's change is its input, already seen; a select's or a box's is not
+  form.addEventListener('change', function (event) {
+    if (event.target.tagName === 'SELECT' || event.target.type === 'checkbox') schedule();
+  });
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     clearTimeout(timer);
@@ -154,13 +170,13 @@
     } else if (event.key === 'ArrowUp') {
       event.preventDefault();
       if (selected <= 0) {
-        if (selected === 0) items()[0].classList.remove('selected');
-        selected = -1;
+        unselect();
         input.focus();
       } else {
         select(selected - 1);
       }
     } else if (event.key === 'Escape') {
+      unselect();
       input.focus();
     }
   });
