@@ -12,4 +12,6 @@ EXTRA_DIST += \
 	bench/relevance/relevance.sh \
 	bench/relevance/score.py \
 	bench/search.sh \
+	bench/serve.lua \
+	bench/serve.sh \
 	$(NULL)

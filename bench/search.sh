@@ -55,7 +55,7 @@ unset S3_BUCKET BEDROCK_MODEL_ID DYNAMODB_TABLE AWS_ENDPOINT_URL FDNIX_EMBEDDER 
 "$builddir/fdnix-embed" --log-format=json 2>"$cache/bench-embed.log" \
   || { tail -3 "$cache/bench-embed.log" >&2; exit 1; }
 
-grep -v '^#' "$srcdir/bench/relevance/queries.tsv" | grep -v '^$' | cut -f2 >"$cache/bench-queries.txt"
+grep -v "^#" "$srcdir/bench/relevance/queries.tsv" | grep -v "^$" | cut -f3 >"$cache/bench-queries.txt"
 : >"$cache/bench-many.txt"
 for _ in $(seq "$repeat"); do cat "$cache/bench-queries.txt" >>"$cache/bench-many.txt"; done
 

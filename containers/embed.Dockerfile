@@ -29,7 +29,7 @@ RUN autoreconf -fi \
  && make install DESTDIR=/out
 
 FROM ${DEBIAN_IMAGE}
-ARG RUNTIME_PACKAGES="ca-certificates libglib2.0-0t64 libjson-glib-1.0-0 libcurl3t64-gnutls libgnutls30t64 libsqlite3-0 libstemmer0d libbrotli1 zlib1g"
+ARG RUNTIME_PACKAGES="ca-certificates libglib2.0-0t64 libjson-glib-1.0-0 libcurl3t64-gnutls libgnutls30t64 libsqlite3-0 libstemmer0d libbrotli1 zlib1g libsoup-3.0-0"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ${RUNTIME_PACKAGES} \
  && rm -rf /var/lib/apt/lists/* \

@@ -14,10 +14,12 @@
 #include "net/fdnix-retry.h"
 #include "search/fdnix-search-run.h"
 #include "search/fdnix-searcher.h"
+#include "serve/fdnix-serve.h"
 
 static gboolean opt_json;
 static gboolean opt_explain;
 static gchar *opt_queries;
+static gboolean opt_serve;
 
 static const GOptionEntry search_entries[] = {
   { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
@@ -26,6 +28,8 @@ static const GOptionEntry search_entries[] = {
     "Show how each score was made (name match and cosine)", NULL },
   { "queries", 0, 0, G_OPTION_ARG_FILENAME, &opt_queries,
     "Answer every line of FILE as a query (- for standard input), loading once", "FILE" },
+  { "serve", 0, 0, G_OPTION_ARG_NONE, &opt_serve,
+    "Answer searches over HTTP (an API and a web page) until stopped; see --listen", NULL },
   { NULL }
 };
 
@@ -41,7 +45,11 @@ static const gchar description[] =
   "directory by default; DYNAMODB_TABLE, S3_BUCKET and BEDROCK_MODEL_ID select\n"
   "DynamoDB, S3 and Bedrock.  See fdnix-search(1) and fdnix.conf(5).\n"
   "\n"
-  "Exit status: 0 results printed, 1 failed (or no package matched a single\n"
+  "With --serve, answers GET /v1/search, /v1/packages/ATTRIBUTE.PATH, /healthz,\n"
+  "/metrics and a search page at / on --listen (127.0.0.1:8080), reloading the\n"
+  "snapshot when fdnix-embed publishes a new one.\n"
+  "\n"
+  "Exit status: 0 results printed (--serve: stopped by a signal), 1 failed (or no package matched a single\n"
   "query), 2 usage error.";
 
 static guint
@@ -75,10 +83,18 @@ main (int argc, char **argv)
   /* a query's embedding attempts (fdnix_embed_add_settings() has [retry]
    * for the AWS clients already: a key is registered once) */
   fdnix_program_add_settings (program, fdnix_retry_settings, TRUE);
+  fdnix_program_add_settings (program, fdnix_serve_settings, TRUE);
   status = fdnix_program_parse (program, &argc, &argv);
   if (status != FDNIX_PROGRAM_CONTINUE)
     return status;
 
+  if (opt_serve)
+    {
+      if (argc > 1 || opt_queries != NULL)
+        return fdnix_program_usage_error (program, "--serve takes no QUERY and no --queries");
+      fdnix_serve_run (fdnix_program_get_config (program), &error);
+      return fdnix_program_finish (program, error);
+    }
   if (opt_queries != NULL)
     {
       if (argc > 1)

@@ -51,6 +51,7 @@ include tests/metadata.mk
 include tests/aws.mk
 include tests/embed.mk
 include tests/search.mk
+include tests/serve.mk
 include tests/packaging.mk
 include tests/deploy.mk
 include tests/hostile.mk

@@ -115,6 +115,7 @@ typedef struct {
   const gchar *position;
   const gchar *license_json;
   const gchar *platforms_json;
+  const gchar *homepage;
   guint8       flags;
   guint8       maintainers;
 } Fields;
@@ -184,6 +185,8 @@ add_entry (FdnixSearchIndex *self, const Fields *f, GError **error)
       !intern (self, f->pname, &e.pname, error) ||
       !intern (self, f->main_program, &e.main_program, error) ||
       !intern (self, f->description, &e.description, error) ||
+      !intern (self, f->homepage, &e.homepage, error) ||
+      !intern (self, f->position, &e.position, error) ||
       !intern_shared (self, fdnix_search_license_words (f->license_json), &e.licenses, error) ||
       !intern_shared (self, fdnix_search_platform_words (f->platforms_json), &e.platforms, error))
     return FALSE;
@@ -216,7 +219,7 @@ fdnix_search_index_add (FdnixSearchIndex *self, const gchar *package_name, const
                         const gchar *pname, const gchar *main_program, const gchar *description,
                         GError **error)
 {
-  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, NULL, NULL, 0, 0 };
+  Fields f = { package_name, version, pname, main_program, description, NULL, NULL, NULL, NULL, NULL, 0, 0 };
 
   return add_entry (self, &f, error);
 }
@@ -234,7 +237,7 @@ fdnix_search_index_add_record (FdnixSearchIndex *self, const FdnixRecord *record
 {
   Fields f = { record->package_name, record->version, record->pname, record->main_program,
                record->description, record->long_description, record->position,
-               record->license_json, record->platforms_json,
+               record->license_json, record->platforms_json, record->homepage,
                (record->broken ? FDNIX_SEARCH_ENTRY_BROKEN : 0) |
                (record->insecure ? FDNIX_SEARCH_ENTRY_INSECURE : 0) |
                (record->unfree ? FDNIX_SEARCH_ENTRY_UNFREE : 0),

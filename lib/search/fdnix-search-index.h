@@ -30,6 +30,8 @@ typedef struct {
   guint32 description;
   guint32 licenses;      /* SPDX ids and short names, space-separated (shared) */
   guint32 platforms;     /* platforms, space-separated; "" for any (shared) */
+  guint32 homepage;      /* shown by fdnix-search --serve */
+  guint32 position;      /* source position, relative to the nixpkgs root */
   guint16 last_segment;  /* where the attribute path's last segment starts */
   guint8  has_vector;
   guint8  depth;         /* dots in the attribute path */
@@ -84,6 +86,8 @@ const FdnixSearchGroups *fdnix_search_index_get_groups  (const FdnixSearchIndex 
 #define fdnix_search_entry_description(index, e) fdnix_search_index_get_string ((index), (e)->description)
 #define fdnix_search_entry_licenses(index, e)    fdnix_search_index_get_string ((index), (e)->licenses)
 #define fdnix_search_entry_platforms(index, e)   fdnix_search_index_get_string ((index), (e)->platforms)
+#define fdnix_search_entry_homepage(index, e)    fdnix_search_index_get_string ((index), (e)->homepage)
+#define fdnix_search_entry_position(index, e)    fdnix_search_index_get_string ((index), (e)->position)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixSearchIndex, fdnix_search_index_free)
 

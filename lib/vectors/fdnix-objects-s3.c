@@ -5,6 +5,7 @@
 
 #include "aws/fdnix-aws-client.h"
 #include "core/fdnix-error.h"
+#include "core/fdnix-hash.h"
 #include "vectors/fdnix-objects-s3.h"
 
 struct _FdnixObjectsS3 {
@@ -86,6 +87,57 @@ s3_get (FdnixObjects *objects, const gchar *key, guint64 max_size, GError **erro
   if (!call_capped (self, "GetObject", "GET", key, NULL, NULL, NULL, cap, &response, error))
     return NULL;
   return g_bytes_ref (response->body);
+}
+
+/* GetObject with If-None-Match: 304 is "unchanged", without a body. */
+static gboolean
+s3_get_if_changed (FdnixObjects *objects, const gchar *key, const gchar *tag, guint64 max_size,
+                   GBytes **out_data, gchar **out_tag, GError **error)
+{
+  FdnixObjectsS3 *self = FDNIX_OBJECTS_S3 (objects);
+  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func ((GDestroyNotify) fdnix_http_header_free);
+  g_autoptr(FdnixAwsResponse) response = NULL;
+  g_autofree gchar *path = object_path (self, key);
+  static const gchar *const not_modified[] = { "HTTP 304", "NotModified", NULL };
+  FdnixAwsRequest request = { 0 };
+  const gchar *etag = NULL;
+
+  if (tag != NULL)
+    g_ptr_array_add (headers, fdnix_http_header_new ("If-None-Match", tag));
+  request.operation = "GetObject";
+  request.method = "GET";
+  request.path = path;
+  request.headers = headers;
+  request.accept_errors = not_modified;
+  request.max_body = max_size > 0 && max_size < FDNIX_OBJECTS_MAX_SIZE ? (gsize) max_size : 0;
+  if (!fdnix_aws_client_call (self->client, &request, &response, error))
+    return FALSE;
+  if (response->status == 304)
+    {
+      *out_tag = g_strdup (tag);
+      return TRUE;
+    }
+  if (response->error_code != NULL)
+    {
+      g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_REJECTED, "%s (HTTP %u)", response->error_code,
+                   response->status);
+      return FALSE;
+    }
+  for (guint i = 0; response->headers != NULL && i < response->headers->len; i++)
+    {
+      FdnixHttpHeader *h = response->headers->pdata[i];
+
+      if (g_ascii_strcasecmp (h->name, "etag") == 0)
+        etag = h->value;
+    }
+  *out_data = g_bytes_ref (response->body);
+  /* a server without ETags: the bytes tell whether the object changed */
+  *out_tag = etag != NULL && *etag != '\0'
+               ? g_strdup (etag)
+               : fdnix_sha256_hex (g_bytes_get_data (response->body, NULL), g_bytes_get_size (response->body));
+  if (etag == NULL && g_strcmp0 (*out_tag, tag) == 0)
+    g_clear_pointer (out_data, g_bytes_unref);
+  return TRUE;
 }
 
 static gboolean
@@ -319,6 +371,7 @@ fdnix_objects_s3_iface_init (FdnixObjectsInterface *iface)
   iface->list = s3_list;
   iface->delete_object = s3_delete;
   iface->clean_partial = NULL;  /* puts are atomic: nothing is left over */
+  iface->get_if_changed = s3_get_if_changed;
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/fdnix-error.h"
+#include "core/fdnix-hash.h"
 #include "vectors/fdnix-objects.h"
 
 G_DEFINE_INTERFACE (FdnixObjects, fdnix_objects, G_TYPE_OBJECT)
@@ -142,6 +143,66 @@ fdnix_objects_get_capped (FdnixObjects *self, const gchar *key, guint64 max_size
   if (bytes == NULL)
     g_prefix_error (error, "reading %s: ", key);
   return bytes;
+}
+
+/**
+ * fdnix_objects_get_if_changed:
+ * @self: an object store
+ * @key: object key
+ * @tag: (nullable): the tag an earlier call returned for @key
+ * @max_size: as for fdnix_objects_get_capped()
+ * @out_data: (out) (transfer full) (nullable): the object, or NULL when
+ *   its tag is still @tag
+ * @out_tag: (out) (transfer full): its tag now (S3: the ETag; otherwise
+ *   the sha256 of its bytes)
+ * @error: return location for an error (FDNIX_ERROR_NOT_FOUND when there
+ *   is no such object)
+ *
+ * For a reader that polls one object (fdnix-search --serve polls the
+ * vector index): S3 answers an unchanged object with 304 Not Modified
+ * (If-None-Match), without its body.
+ *
+ * Returns: TRUE on success, changed or not.
+ */
+gboolean
+fdnix_objects_get_if_changed (FdnixObjects *self, const gchar *key, const gchar *tag, guint64 max_size,
+                              GBytes **out_data, gchar **out_tag, GError **error)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autofree gchar *now = NULL;
+
+  *out_data = NULL;
+  *out_tag = NULL;
+  if (!fdnix_objects_check_key (key, error))
+    return FALSE;
+  max_size = MIN (max_size, FDNIX_OBJECTS_MAX_SIZE);
+  if (IFACE (self)->get_if_changed != NULL)
+    {
+      if (!IFACE (self)->get_if_changed (self, key, tag, max_size, &data, &now, error))
+        {
+          g_prefix_error (error, "reading %s: ", key);
+          return FALSE;
+        }
+      if (data != NULL && g_bytes_get_size (data) > max_size)
+        {
+          g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
+                       "reading %s: %" G_GSIZE_FORMAT " bytes, more than the %" G_GUINT64_FORMAT " allowed",
+                       key, g_bytes_get_size (data), max_size);
+          return FALSE;
+        }
+    }
+  else
+    {
+      data = fdnix_objects_get_capped (self, key, max_size, error);
+      if (data == NULL)
+        return FALSE;
+      now = fdnix_sha256_hex (g_bytes_get_data (data, NULL), g_bytes_get_size (data));
+      if (g_strcmp0 (now, tag) == 0)
+        g_clear_pointer (&data, g_bytes_unref);
+    }
+  *out_data = g_steal_pointer (&data);
+  *out_tag = g_steal_pointer (&now);
+  return TRUE;
 }
 
 /**

@@ -54,6 +54,14 @@ struct _FdnixObjectsInterface {
   gboolean     (*clean_partial) (FdnixObjects  *self,
                                  const gchar   *prefix,
                                  GError       **error);
+  /* (nullable): without it, a get and the sha256 of what was read */
+  gboolean     (*get_if_changed) (FdnixObjects  *self,
+                                  const gchar   *key,
+                                  const gchar   *tag,
+                                  guint64        max_size,
+                                  GBytes       **out_data,
+                                  gchar        **out_tag,
+                                  GError       **error);
 };
 
 extern const FdnixSetting fdnix_objects_settings[];
@@ -79,6 +87,13 @@ gboolean      fdnix_objects_delete        (FdnixObjects  *self,
 gboolean      fdnix_objects_clean_partial (FdnixObjects  *self,
                                            const gchar   *prefix,
                                            GError       **error);
+gboolean      fdnix_objects_get_if_changed (FdnixObjects *self,
+                                            const gchar  *key,
+                                            const gchar  *tag,
+                                            guint64       max_size,
+                                            GBytes      **out_data,
+                                            gchar       **out_tag,
+                                            GError      **error);
 gboolean      fdnix_objects_check_key     (const gchar   *key,
                                            GError       **error);
 FdnixObjects *fdnix_objects_new_from_config (FdnixConfig *config,
