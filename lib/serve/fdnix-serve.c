@@ -7,6 +7,7 @@
 
 #include "core/fdnix-error.h"
 #include "core/fdnix-json.h"
+#include "embed/fdnix-embedder-factory.h"
 #include "net/fdnix-retry.h"
 #include "search/fdnix-searcher.h"
 #include "serve/fdnix-serve.h"
