@@ -117,6 +117,44 @@ describe_entries (const FdnixSearchIndex *index)
   return g_string_free (out, FALSE);
 }
 
+/* What fdnix-search --serve shows beside the search fields, the homepage
+ * and the source position, comes back from a bundle unchanged. */
+START_TEST (test_round_trip_details)
+{
+  g_autoptr(FdnixSearchIndex) index = fdnix_search_index_new ();
+  g_autoptr(FdnixSearchIndex) loaded = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  static const gchar *const details[][3] = {
+    { "ripgrep", "https://github.com/BurntSushi/ripgrep", "pkgs/by-name/ri/ripgrep/package.nix:95" },
+    { "tmux", "https://tmux.github.io/", "pkgs/by-name/tm/tmux/package.nix:104" },
+    { "zz-none", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (details); i++)
+    {
+      g_autoptr(FdnixRecord) r = fdnix_record_new ();
+
+      r->package_name = g_strdup (details[i][0]);
+      r->version = g_strdup ("1");
+      r->homepage = g_strdup (details[i][1]);
+      r->position = g_strdup (details[i][2]);
+      ck_assert_msg (fdnix_search_index_add_record (index, r, &error), "%s", error ? error->message : "");
+    }
+  fdnix_search_index_seal (index, 0);
+  bytes = fdnix_search_index_to_bundle (index);
+  loaded = fdnix_search_index_new_from_bundle (bytes, 4, &error);
+  ck_assert_msg (loaded != NULL, "%s", error ? error->message : "");
+  for (guint i = 0; i < G_N_ELEMENTS (details); i++)
+    {
+      const FdnixSearchEntry *e = fdnix_search_index_get_entry (loaded, fdnix_search_index_find (loaded, details[i][0]));
+
+      ck_assert_str_eq (fdnix_search_entry_homepage (loaded, e), details[i][1] ? details[i][1] : "");
+      ck_assert_str_eq (fdnix_search_entry_position (loaded, e), details[i][2] ? details[i][2] : "");
+    }
+}
+END_TEST
+
 START_TEST (test_round_trip)
 {
   g_autoptr(FdnixSearchIndex) index = make_index (FALSE);
@@ -320,19 +358,19 @@ START_TEST (test_refused)
       break;
     case BREAK_ORDER:
       {
-        guint8 second[36];
+        guint8 second[44];
 
         /* the second and third packages trade places */
         at = section_at (data, 3, NULL);
-        memcpy (second, data + at + 36, 36);
-        memcpy (data + at + 36, data + at + 72, 36);
-        memcpy (data + at + 72, second, 36);
+        memcpy (second, data + at + 44, 44);
+        memcpy (data + at + 44, data + at + 88, 44);
+        memcpy (data + at + 88, second, 44);
       }
       break;
     case BREAK_SEGMENT:
       at = section_at (data, 3, NULL);
-      data[at + 28] = 3;  /* "a.b.c.deep" sorts first: "a.b" does not end in a dot */
-      data[at + 29] = 0;
+      data[at + 36] = 3;  /* "a.b.c.deep" sorts first: "a.b" does not end in a dot */
+      data[at + 37] = 0;
       break;
     case BREAK_TERM_RANGE:
       at = section_at (data, 5, NULL);
@@ -445,6 +483,7 @@ bundle_suite (void)
 
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_round_trip);
+  tcase_add_test (tc, test_round_trip_details);
   tcase_add_test (tc, test_deterministic);
   tcase_add_test (tc, test_empty_index);
   tcase_add_loop_test (tc, test_refused, 0, G_N_ELEMENTS (break_cases));

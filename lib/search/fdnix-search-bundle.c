@@ -22,7 +22,7 @@ enum {
 };
 
 #define META_SIZE    40
-#define ENTRY_SIZE   36
+#define ENTRY_SIZE   44
 #define TERM_SIZE    8
 #define POSTING_SIZE 8
 #define LENGTHS_SIZE (2 * FDNIX_KEYWORD_N_FIELDS)
@@ -292,6 +292,8 @@ fdnix_search_index_to_bundle (const FdnixSearchIndex *index)
       put_u32 (entries, relocate (index, strings, moved, e->description));
       put_u32 (entries, relocate (index, strings, moved, e->licenses));
       put_u32 (entries, relocate (index, strings, moved, e->platforms));
+      put_u32 (entries, relocate (index, strings, moved, e->homepage));
+      put_u32 (entries, relocate (index, strings, moved, e->position));
       put_u16 (entries, e->last_segment);
       g_byte_array_append (entries, &e->depth, 1);
       g_byte_array_append (entries, &e->flags, 1);
@@ -353,7 +355,7 @@ load_entries (FdnixSearchIndex *index, const guint8 *data, guint n, GError **err
     {
       const guint8 *at = data + (gsize) i * ENTRY_SIZE;
       FdnixSearchEntry *e = &g_array_index (index->entries, FdnixSearchEntry, i);
-      guint32 offsets[7];
+      guint32 offsets[9];
       const gchar *name;
 
       for (guint k = 0; k < G_N_ELEMENTS (offsets); k++)
@@ -369,10 +371,12 @@ load_entries (FdnixSearchIndex *index, const guint8 *data, guint n, GError **err
       e->description = offsets[4];
       e->licenses = offsets[5];
       e->platforms = offsets[6];
-      e->last_segment = get_u16 (at + 28);
-      e->depth = at[30];
-      e->flags = at[31];
-      e->maintainers = at[32];
+      e->homepage = offsets[7];
+      e->position = offsets[8];
+      e->last_segment = get_u16 (at + 36);
+      e->depth = at[38];
+      e->flags = at[39];
+      e->maintainers = at[40];
       e->has_vector = FALSE;
       name = index->chunk + e->name;
       /* lookups are binary searches: the order must hold */
