@@ -4,14 +4,12 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "core/fdnix-program.h"
 #include "embed/fdnix-embedder-factory.h"
 #include "net/fdnix-retry.h"
+#include "search/fdnix-search-output.h"
 #include "search/fdnix-search-run.h"
 #include "search/fdnix-searcher.h"
 #include "serve/fdnix-serve.h"
@@ -51,21 +49,6 @@ static const gchar description[] =
   "\n"
   "Exit status: 0 results printed (--serve: stopped by a signal), 1 failed (or no package matched a single\n"
   "query), 2 usage error.";
-
-static guint
-terminal_width (void)
-{
-  struct winsize ws;
-  const gchar *columns = g_getenv ("COLUMNS");
-
-  if (!isatty (STDOUT_FILENO))
-    return 0;
-  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-    return ws.ws_col;
-  if (columns != NULL && atoi (columns) > 0)
-    return (guint) atoi (columns);
-  return 80;
-}
 
 int
 main (int argc, char **argv)
@@ -122,7 +105,7 @@ main (int argc, char **argv)
     }
   {
     FdnixSearchRunOptions options = { opt_json, opt_explain, opt_queries != NULL,
-                                      opt_json ? 0 : terminal_width () };
+                                      opt_json ? 0 : fdnix_search_terminal_width () };
 
     fdnix_search_run (fdnix_program_get_config (program), queries, &options,
                       fdnix_program_get_summary (program), stdout, &error);

@@ -39,7 +39,8 @@ check "[ \"\$(curl -s $SERVE_URL/healthz | jq -r .snapshot)\" = \"$second_run\" 
 check "[ \"$first_run\" != \"$second_run\" ]" "the two runs have one id"
 
 # --- a corrupted snapshot: made in a copy, one new batch file damaged,
-# then published as fdnix-embed would (batch files first, the index last)
+# then published as fdnix-embed would (batch files and search bundle first,
+# the index last)
 cp -a "$FDNIX_DATA_DIR" "$TEST_TMP/data2"
 jq '. + {"fdnixCorruptProbe": {"meta": {"available": true, "broken": false,
       "description": "zzcorrupt must never be served"}, "name": "fdnixCorruptProbe-1.0",
@@ -54,6 +55,13 @@ for f in $new_files; do
     "$TEST_TMP/data2/vectors/$f"
   cp "$TEST_TMP/data2/vectors/$f" "$FDNIX_DATA_DIR/vectors/.$f.tmp"
   mv "$FDNIX_DATA_DIR/vectors/.$f.tmp" "$FDNIX_DATA_DIR/vectors/$f"
+done
+# the new search bundle, which fdnix-embed also writes before the index
+mkdir -p "$FDNIX_DATA_DIR/search-bundle"
+for f in $(cd "$TEST_TMP/data2/search-bundle" && ls); do
+  [ -e "$FDNIX_DATA_DIR/search-bundle/$f" ] && continue
+  cp "$TEST_TMP/data2/search-bundle/$f" "$FDNIX_DATA_DIR/search-bundle/.$f.tmp"
+  mv "$FDNIX_DATA_DIR/search-bundle/.$f.tmp" "$FDNIX_DATA_DIR/search-bundle/$f"
 done
 cp "$TEST_TMP/data2/vector-index/index.json.gz" "$FDNIX_DATA_DIR/vector-index/.index.tmp"
 mv "$FDNIX_DATA_DIR/vector-index/.index.tmp" "$FDNIX_DATA_DIR/vector-index/index.json.gz"

@@ -136,43 +136,6 @@ put_f32 (GByteArray *out, gfloat value)
   put_u32 (out, bits);
 }
 
-static guint16
-get_u16 (const guint8 *at)
-{
-  guint16 value;
-
-  memcpy (&value, at, 2);
-  return GUINT16_FROM_LE (value);
-}
-
-static guint32
-get_u32 (const guint8 *at)
-{
-  guint32 value;
-
-  memcpy (&value, at, 4);
-  return GUINT32_FROM_LE (value);
-}
-
-static guint64
-get_u64 (const guint8 *at)
-{
-  guint64 value;
-
-  memcpy (&value, at, 8);
-  return GUINT64_FROM_LE (value);
-}
-
-static gfloat
-get_f32 (const guint8 *at)
-{
-  guint32 bits = get_u32 (at);
-  gfloat value;
-
-  memcpy (&value, &bits, 4);
-  return value;
-}
-
 static void
 add_section (FdnixBundleWriter *writer, guint32 id, GByteArray *data)
 {
@@ -360,7 +323,7 @@ load_entries (FdnixSearchIndex *index, const guint8 *data, guint n, GError **err
 
       for (guint k = 0; k < G_N_ELEMENTS (offsets); k++)
         {
-          offsets[k] = get_u32 (at + 4 * k);
+          offsets[k] = fdnix_bundle_get_u32 (at + 4 * k);
           if (offsets[k] >= index->chunk_len)
             return bad (error, "package %u: a text offset past the strings", i) != NULL;
         }
@@ -373,7 +336,7 @@ load_entries (FdnixSearchIndex *index, const guint8 *data, guint n, GError **err
       e->platforms = offsets[6];
       e->homepage = offsets[7];
       e->position = offsets[8];
-      e->last_segment = get_u16 (at + 36);
+      e->last_segment = fdnix_bundle_get_u16 (at + 36);
       e->depth = at[38];
       e->flags = at[39];
       e->maintainers = at[40];
@@ -402,8 +365,8 @@ load_terms (FdnixKeywordIndex *keywords, const guint8 *names, gsize names_length
       const guint8 *end = at < names_length ? memchr (names + at, '\0', names_length - at) : NULL;
       Term *term = &keywords->term_table[t];
       const gchar *name = (const gchar *) names + at;
-      guint64 start = get_u32 (terms + (gsize) t * TERM_SIZE);
-      guint64 count = get_u32 (terms + (gsize) t * TERM_SIZE + 4);
+      guint64 start = fdnix_bundle_get_u32 (terms + (gsize) t * TERM_SIZE);
+      guint64 count = fdnix_bundle_get_u32 (terms + (gsize) t * TERM_SIZE + 4);
       guint32 previous = 0;
 
       if (end == NULL || end == names + at)
@@ -445,7 +408,7 @@ take_postings (FdnixKeywordIndex *keywords, const guint8 *data, guint64 n)
   keywords->postings = g_new (Posting, MAX (n, 1));
   for (guint64 i = 0; i < n; i++)
     {
-      keywords->postings[i].doc = get_u32 (data + i * POSTING_SIZE);
+      keywords->postings[i].doc = fdnix_bundle_get_u32 (data + i * POSTING_SIZE);
       memcpy (keywords->postings[i].tf, data + i * POSTING_SIZE + 4, FDNIX_KEYWORD_N_FIELDS);
     }
 }
@@ -476,7 +439,7 @@ load_keywords (FdnixBundle *bundle, GBytes *bytes, guint n_docs, guint n_terms, 
   g_array_set_size (keywords->lengths, n_docs);
   doc_lengths = (guint16 *) keywords->lengths->data;
   for (gsize i = 0; i < (gsize) n_docs * FDNIX_KEYWORD_N_FIELDS; i++)
-    doc_lengths[i] = get_u16 (lengths + 2 * i);
+    doc_lengths[i] = fdnix_bundle_get_u16 (lengths + 2 * i);
   return g_steal_pointer (&keywords);
 }
 
@@ -504,13 +467,13 @@ fdnix_search_index_new_from_bundle (GBytes *bytes, guint dimension, GError **err
 
   if (bundle == NULL || (meta = section (bundle, SECTION_META, 1, META_SIZE, error)) == NULL)
     return NULL;
-  n_entries = get_u32 (meta);
-  n_terms = get_u32 (meta + 4);
-  n_postings = get_u64 (meta + 8);
-  chunk_len = get_u64 (meta + 16);
+  n_entries = fdnix_bundle_get_u32 (meta);
+  n_terms = fdnix_bundle_get_u32 (meta + 4);
+  n_postings = fdnix_bundle_get_u64 (meta + 8);
+  chunk_len = fdnix_bundle_get_u64 (meta + 16);
   for (guint f = 0; f < FDNIX_KEYWORD_N_FIELDS; f++)
     {
-      average[f] = get_f32 (meta + 24 + 4 * f);
+      average[f] = fdnix_bundle_get_f32 (meta + 24 + 4 * f);
       if (!isfinite (average[f]) || average[f] <= 0)
         return bad (error, "an average field length is not a positive number");
     }

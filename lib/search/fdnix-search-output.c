@@ -1,7 +1,10 @@
 /* fdnix-search-output.c: table and JSON lines. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "core/fdnix-json.h"
 #include "search/fdnix-search-output.h"
@@ -28,9 +31,16 @@ field_label (FdnixMatchField field)
     }
 }
 
-/* The text of the name that matched. */
-static const gchar *
-matched_value (const FdnixSearchIndex *index, const FdnixSearchHit *hit)
+/**
+ * fdnix_search_hit_matched_name:
+ * @index: the index the hit is from
+ * @hit: a hit
+ *
+ * Returns: the text of the name the hit matched (attribute path, its last
+ * segment, pname or main program), or NULL when it matched no name.
+ */
+const gchar *
+fdnix_search_hit_matched_name (const FdnixSearchIndex *index, const FdnixSearchHit *hit)
 {
   const FdnixSearchEntry *e = fdnix_search_index_get_entry (index, hit->entry);
 
@@ -148,14 +158,14 @@ fdnix_search_explain_text (const FdnixSearchIndex *index, const FdnixSearchHit *
     {
     case FDNIX_MATCH_EXACT_PATH:
     case FDNIX_MATCH_EXACT_NAME:
-      g_string_append_printf (out, "exact %s \"%s\" ", field_label (hit->field), matched_value (index, hit));
+      g_string_append_printf (out, "exact %s \"%s\" ", field_label (hit->field), fdnix_search_hit_matched_name (index, hit));
       break;
     case FDNIX_MATCH_PREFIX:
-      g_string_append_printf (out, "prefix of %s \"%s\" ", field_label (hit->field), matched_value (index, hit));
+      g_string_append_printf (out, "prefix of %s \"%s\" ", field_label (hit->field), fdnix_search_hit_matched_name (index, hit));
       break;
     case FDNIX_MATCH_FUZZY:
       g_string_append_printf (out, "%u typo%s from %s \"%s\" ", hit->distance, hit->distance == 1 ? "" : "s",
-                              field_label (hit->field), matched_value (index, hit));
+                              field_label (hit->field), fdnix_search_hit_matched_name (index, hit));
       break;
     case FDNIX_MATCH_NONE:
     default:
@@ -250,7 +260,7 @@ fdnix_search_append_json (GString *out, const FdnixSearchIndex *index, const gch
       fdnix_json_member (line, "explain");
       g_string_append_c (line, '{');
       fdnix_json_member_string (line, "field", fdnix_match_field_to_string (hit->field));
-      fdnix_json_member_string (line, "matched", matched_value (index, hit));
+      fdnix_json_member_string (line, "matched", fdnix_search_hit_matched_name (index, hit));
       if (hit->kind == FDNIX_MATCH_FUZZY)
         fdnix_json_member_int (line, "typos", hit->distance);
       fdnix_json_member (line, "nameScore");
@@ -356,4 +366,26 @@ fdnix_search_append_table (GString *out, const FdnixSearchIndex *index, GArray *
           g_string_append_printf (out, "    %s\n", text);
         }
     }
+}
+
+/**
+ * fdnix_search_terminal_width:
+ *
+ * Returns: the width of the terminal standard output is, 0 when it is not
+ * one (a pipe or a file: lines are not cut); COLUMNS, then 80, when the
+ * terminal does not say.
+ */
+guint
+fdnix_search_terminal_width (void)
+{
+  struct winsize ws;
+  const gchar *columns = g_getenv ("COLUMNS");
+
+  if (!isatty (STDOUT_FILENO))
+    return 0;
+  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  if (columns != NULL && atoi (columns) > 0)
+    return (guint) atoi (columns);
+  return 80;
 }

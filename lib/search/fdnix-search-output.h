@@ -30,4 +30,7 @@ void   fdnix_search_append_table  (GString                *out,
                                    gboolean                explain,
                                    guint                   width);
 
+const gchar *fdnix_search_hit_matched_name (const FdnixSearchIndex *index, const FdnixSearchHit *hit);
+guint        fdnix_search_terminal_width   (void);
+
 G_END_DECLS

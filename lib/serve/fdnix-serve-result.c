@@ -7,26 +7,6 @@
 #include "search/fdnix-search-output.h"
 #include "serve/fdnix-serve-result.h"
 
-/* The text of the name a hit matched, as fdnix-search --explain says. */
-static const gchar *
-matched_name (const FdnixSearchIndex *index, const FdnixSearchEntry *e, const FdnixSearchHit *hit)
-{
-  switch (hit->field)
-    {
-    case FDNIX_FIELD_ATTRIBUTE_PATH:
-      return fdnix_search_entry_name (index, e);
-    case FDNIX_FIELD_ATTRIBUTE_NAME:
-      return fdnix_search_entry_name (index, e) + e->last_segment;
-    case FDNIX_FIELD_PNAME:
-      return fdnix_search_entry_pname (index, e);
-    case FDNIX_FIELD_MAIN_PROGRAM:
-      return fdnix_search_entry_main_program (index, e);
-    case FDNIX_FIELD_NONE:
-    default:
-      return NULL;
-    }
-}
-
 /**
  * fdnix_serve_result_init:
  * @result: (out caller-allocates): the view to fill
@@ -73,7 +53,7 @@ fdnix_serve_result_init (FdnixServeResult *result, const FdnixSearchIndex *index
     {
       result->has_hit = TRUE;
       result->hit = *hit;
-      result->matched = matched_name (index, e, hit);
+      result->matched = fdnix_search_hit_matched_name (index, hit);
       if (explain)
         result->explain = fdnix_search_explain_text (index, hit);
     }

@@ -123,24 +123,6 @@ put_u64 (guint8 *at, guint64 value)
   memcpy (at, &value, 8);
 }
 
-static guint32
-get_u32 (const guint8 *at)
-{
-  guint32 value;
-
-  memcpy (&value, at, 4);
-  return GUINT32_FROM_LE (value);
-}
-
-static guint64
-get_u64 (const guint8 *at)
-{
-  guint64 value;
-
-  memcpy (&value, at, 8);
-  return GUINT64_FROM_LE (value);
-}
-
 #define ALIGN8(n) (((n) + 7) & ~(gsize) 7)
 
 /**
@@ -221,7 +203,7 @@ fdnix_bundle_open (GBytes *bytes, GError **error)
 
   if (size < HEADER_SIZE || memcmp (data, MAGIC, 8) != 0)
     return bad_bundle (error, "no FDNXBNDL header (%" G_GSIZE_FORMAT " bytes)", size);
-  version = get_u32 (data + 8);
+  version = fdnix_bundle_get_u32 (data + 8);
   if (version != FDNIX_BUNDLE_FORMAT)
     {
       g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA,
@@ -229,12 +211,12 @@ fdnix_bundle_open (GBytes *bytes, GError **error)
                    FDNIX_BUNDLE_FORMAT, version > FDNIX_BUNDLE_FORMAT ? ": upgrade fdnix-search" : "");
       return NULL;
     }
-  n = get_u32 (data + 12);
+  n = fdnix_bundle_get_u32 (data + 12);
   if (n > FDNIX_BUNDLE_MAX_SECTIONS)
     return bad_bundle (error, "%u sections, more than %u", n, FDNIX_BUNDLE_MAX_SECTIONS);
-  if (get_u64 (data + 16) != size)
+  if (fdnix_bundle_get_u64 (data + 16) != size)
     return bad_bundle (error, "the header says %" G_GUINT64_FORMAT " bytes, the file has %" G_GSIZE_FORMAT
-                       " (truncated?)", get_u64 (data + 16), size);
+                       " (truncated?)", fdnix_bundle_get_u64 (data + 16), size);
   table_end = (guint64) HEADER_SIZE + (guint64) n * ENTRY_SIZE;
   if (table_end > size)
     return bad_bundle (error, "the section table runs past the end");
@@ -246,9 +228,9 @@ fdnix_bundle_open (GBytes *bytes, GError **error)
       const guint8 *entry = data + HEADER_SIZE + (gsize) i * ENTRY_SIZE;
       Section *s = &bundle->sections[i];
 
-      s->id = get_u32 (entry);
-      s->offset = get_u64 (entry + 8);
-      s->length = get_u64 (entry + 16);
+      s->id = fdnix_bundle_get_u32 (entry);
+      s->offset = fdnix_bundle_get_u64 (entry + 8);
+      s->length = fdnix_bundle_get_u64 (entry + 16);
       /* written without overflow: offset ≤ size first, then length ≤ the rest */
       if (s->offset < table_end || s->offset > size || s->length > size - s->offset || s->offset % 8 != 0)
         return bad_bundle (error, "section %u lies outside the file", s->id);

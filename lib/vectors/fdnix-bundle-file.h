@@ -26,11 +26,51 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 #include "store/fdnix-store.h"
 #include "vectors/fdnix-objects.h"
 
 G_BEGIN_DECLS
+
+/* A bundle's little-endian fields, read where they lie (memcpy: a field
+ * need not be aligned). */
+static inline guint16
+fdnix_bundle_get_u16 (const guint8 *at)
+{
+  guint16 value;
+
+  memcpy (&value, at, 2);
+  return GUINT16_FROM_LE (value);
+}
+
+static inline guint32
+fdnix_bundle_get_u32 (const guint8 *at)
+{
+  guint32 value;
+
+  memcpy (&value, at, 4);
+  return GUINT32_FROM_LE (value);
+}
+
+static inline guint64
+fdnix_bundle_get_u64 (const guint8 *at)
+{
+  guint64 value;
+
+  memcpy (&value, at, 8);
+  return GUINT64_FROM_LE (value);
+}
+
+static inline gfloat
+fdnix_bundle_get_f32 (const guint8 *at)
+{
+  guint32 bits = fdnix_bundle_get_u32 (at);
+  gfloat value;
+
+  memcpy (&value, &bits, 4);
+  return value;
+}
 
 #define FDNIX_BUNDLE_PREFIX       "search-bundle/"
 #define FDNIX_BUNDLE_FORMAT       1
