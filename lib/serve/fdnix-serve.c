@@ -124,6 +124,9 @@ respond (Serve *self, SoupServerMessage *msg, FdnixRoute route, gint64 start, gu
   set_common_headers (msg);
   if (soup_message_headers_get_one (h, "Cache-Control") == NULL)
     soup_message_headers_replace (h, "Cache-Control", "no-store");
+  /* every 503 says when to come back (a route may have set a longer wait) */
+  if (status == 503 && soup_message_headers_get_one (h, "Retry-After") == NULL)
+    soup_message_headers_replace (h, "Retry-After", "1");
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, length);
   fdnix_serve_metrics_observe (self->metrics, route, status, (g_get_monotonic_time () - start) / 1e6);
@@ -135,8 +138,6 @@ respond_error (Serve *self, SoupServerMessage *msg, FdnixRoute route, gint64 sta
 {
   g_autoptr(GString) body = g_string_new (NULL);
 
-  if (status == 503)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
   if (html)
     {
       g_string_append_printf (body, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
