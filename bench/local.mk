@@ -6,6 +6,7 @@ EXTRA_DIST += \
 	bench/embed.sh \
 	bench/latency-proxy.js \
 	bench/metadata.sh \
+	bench/offline-snapshot.sh \
 	bench/relevance/README \
 	bench/relevance/check-queries.py \
 	bench/relevance/queries.tsv \

@@ -45,19 +45,9 @@ for t in /usr/bin/time python3; do
   command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 2; }
 done
 
-mkdir -p "$cache"
-: >"$cache/empty.conf"
-export FDNIX_CONFIG="$cache/empty.conf" FDNIX_DATA_DIR="$cache/offline"
-export FDNIX_IDF_FILE=${FDNIX_IDF_FILE:-$srcdir/data/fdnix-offline-idf.tsv.gz}
-unset S3_BUCKET BEDROCK_MODEL_ID DYNAMODB_TABLE AWS_ENDPOINT_URL FDNIX_EMBEDDER OPENAI_BASE_URL 2>/dev/null || true
-"$builddir/fdnix-metadata" --input "$corpus" --log-format=json 2>"$cache/bench-metadata.log" \
-  || { tail -3 "$cache/bench-metadata.log" >&2; exit 1; }
-"$builddir/fdnix-embed" --log-format=json 2>"$cache/bench-embed.log" \
-  || { tail -3 "$cache/bench-embed.log" >&2; exit 1; }
-
-grep -v "^#" "$srcdir/bench/relevance/queries.tsv" | grep -v "^$" | cut -f3 >"$cache/bench-queries.txt"
+. "$srcdir/bench/offline-snapshot.sh"
 : >"$cache/bench-many.txt"
-for _ in $(seq "$repeat"); do cat "$cache/bench-queries.txt" >>"$cache/bench-many.txt"; done
+for _ in $(seq "$repeat"); do cat "$cache/queries.txt" >>"$cache/bench-many.txt"; done
 
 : >"$cache/bench-runs.jsonl"
 measure () {

@@ -39,17 +39,8 @@ for t in wrk curl jq python3; do
   command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 2; }
 done
 
-mkdir -p "$cache"
-: >"$cache/empty.conf"
-export FDNIX_CONFIG="$cache/empty.conf" FDNIX_DATA_DIR="$cache/offline"
-export FDNIX_IDF_FILE=${FDNIX_IDF_FILE:-$srcdir/data/fdnix-offline-idf.tsv.gz}
-unset S3_BUCKET BEDROCK_MODEL_ID DYNAMODB_TABLE AWS_ENDPOINT_URL FDNIX_EMBEDDER OPENAI_BASE_URL 2>/dev/null || true
-"$builddir/fdnix-metadata" --input "$corpus" --log-format=json 2>"$cache/bench-metadata.log" \
-  || { tail -3 "$cache/bench-metadata.log" >&2; exit 1; }
-"$builddir/fdnix-embed" --log-format=json 2>"$cache/bench-embed.log" \
-  || { tail -3 "$cache/bench-embed.log" >&2; exit 1; }
-grep -v '^#' "$srcdir/bench/relevance/queries.tsv" | grep -v '^$' | cut -f3 >"$cache/serve-queries.txt"
-echo "{\"corpus\":\"$(basename "$corpus")\",\"queries\":$(wc -l <"$cache/serve-queries.txt"),\"cores\":$(nproc),\"load_average\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+. "$srcdir/bench/offline-snapshot.sh"
+echo "{\"corpus\":\"$(basename "$corpus")\",\"queries\":$(wc -l <"$cache/queries.txt"),\"cores\":$(nproc),\"load_average\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 
 server_pid=
 stop_server () {
@@ -80,7 +71,7 @@ start_server () {
 run () {
   local phase=$1 seconds=$2 conns=$3 rss_start rss_end line statuses cache_hits load
   rss_start=$(rss_kb "$server_pid")
-  FDNIX_WRK_QUERIES="$cache/serve-queries.txt" wrk -t2 -c"$conns" -d"${seconds}s" --timeout 10s \
+  FDNIX_WRK_QUERIES="$cache/queries.txt" wrk -t2 -c"$conns" -d"${seconds}s" --timeout 10s \
     -s "$srcdir/bench/serve.lua" "http://127.0.0.1:$port" >"$cache/wrk-$phase.out" 2>&1
   kill -0 "$server_pid" 2>/dev/null || { echo "{\"phase\":\"$phase\",\"error\":\"the server died\"}"; exit 1; }
   rss_end=$(rss_kb "$server_pid")
