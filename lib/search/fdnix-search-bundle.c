@@ -276,22 +276,6 @@ fdnix_search_index_to_bundle (const FdnixSearchIndex *index)
   return fdnix_bundle_writer_finish (writer);
 }
 
-static gpointer
-bad (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gpointer
-bad (GError **error, const gchar *format, ...)
-{
-  va_list args;
-  g_autofree gchar *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, FDNIX_ERROR, FDNIX_ERROR_INVALID_DATA, "not a valid search bundle: %s", message);
-  return NULL;
-}
-
 /* A section of exactly @count × @size bytes. */
 static const guint8 *
 section (FdnixBundle *bundle, guint32 id, guint64 count, gsize size, GError **error)
@@ -303,7 +287,7 @@ section (FdnixBundle *bundle, guint32 id, guint64 count, gsize size, GError **er
     return NULL;
   /* count ≤ 2^32 × 2^32 would overflow only past 2^64 / size: checked first */
   if (count > G_MAXSIZE / size || (gsize) count * size != length)
-    return bad (error, "section %u holds %" G_GSIZE_FORMAT " bytes, not %" G_GUINT64_FORMAT " × %" G_GSIZE_FORMAT,
+    return fdnix_bundle_refuse (error, "section %u holds %" G_GSIZE_FORMAT " bytes, not %" G_GUINT64_FORMAT " × %" G_GSIZE_FORMAT,
                 id, length, count, size);
   return data;
 }
@@ -325,7 +309,7 @@ load_entries (FdnixSearchIndex *index, const guint8 *data, guint n, GError **err
         {
           offsets[k] = fdnix_bundle_get_u32 (at + 4 * k);
           if (offsets[k] >= index->chunk_len)
-            return bad (error, "package %u: a text offset past the strings", i) != NULL;
+            return fdnix_bundle_refuse (error, "package %u: a text offset past the strings", i) != NULL;
         }
       e->name = offsets[0];
       e->version = offsets[1];
@@ -344,9 +328,9 @@ load_entries (FdnixSearchIndex *index, const guint8 *data, guint n, GError **err
       name = index->chunk + e->name;
       /* lookups are binary searches: the order must hold */
       if (*name == '\0' || (previous != NULL && strcmp (previous, name) >= 0))
-        return bad (error, "package %u: attribute paths not in strict order", i) != NULL;
+        return fdnix_bundle_refuse (error, "package %u: attribute paths not in strict order", i) != NULL;
       if (e->last_segment > 0 && (memchr (name, '\0', e->last_segment) != NULL || name[e->last_segment - 1] != '.'))
-        return bad (error, "package %u: the last segment is not after a dot", i) != NULL;
+        return fdnix_bundle_refuse (error, "package %u: the last segment is not after a dot", i) != NULL;
       previous = name;
     }
   return TRUE;
@@ -370,10 +354,10 @@ load_terms (FdnixKeywordIndex *keywords, const guint8 *names, gsize names_length
       guint32 previous = 0;
 
       if (end == NULL || end == names + at)
-        return bad (error, "term %u: no name", t) != NULL;
+        return fdnix_bundle_refuse (error, "term %u: no name", t) != NULL;
       at = end - names + 1;
       if (start + count > keywords->n_postings)
-        return bad (error, "term %u: postings past the end", t) != NULL;
+        return fdnix_bundle_refuse (error, "term %u: postings past the end", t) != NULL;
       term->start = (guint32) start;
       term->count = (guint32) count;
       /* every posting is checked once per term that lists it: a term's
@@ -383,14 +367,14 @@ load_terms (FdnixKeywordIndex *keywords, const guint8 *names, gsize names_length
           guint32 doc = keywords->postings[term->start + p].doc;
 
           if (doc >= keywords->n_docs || (p > 0 && doc <= previous))
-            return bad (error, "term %u: a posting out of range or out of order", t) != NULL;
+            return fdnix_bundle_refuse (error, "term %u: a posting out of range or out of order", t) != NULL;
           previous = doc;
         }
       if (!g_hash_table_insert (keywords->terms, (gpointer) name, term))
-        return bad (error, "term %u is listed twice", t) != NULL;
+        return fdnix_bundle_refuse (error, "term %u is listed twice", t) != NULL;
     }
   if (at != names_length)
-    return bad (error, "more term names than terms") != NULL;
+    return fdnix_bundle_refuse (error, "more term names than terms") != NULL;
   return TRUE;
 }
 
@@ -475,18 +459,18 @@ fdnix_search_index_new_from_bundle (GBytes *bytes, guint dimension, GError **err
     {
       average[f] = fdnix_bundle_get_f32 (meta + 24 + 4 * f);
       if (!isfinite (average[f]) || average[f] <= 0)
-        return bad (error, "an average field length is not a positive number");
+        return fdnix_bundle_refuse (error, "an average field length is not a positive number");
     }
   if (n_entries > FDNIX_SEARCH_BUNDLE_MAX_PACKAGES)
-    return bad (error, "%u packages, more than the %u allowed", n_entries, FDNIX_SEARCH_BUNDLE_MAX_PACKAGES);
+    return fdnix_bundle_refuse (error, "%u packages, more than the %u allowed", n_entries, FDNIX_SEARCH_BUNDLE_MAX_PACKAGES);
   if (chunk_len < 1 || chunk_len > G_MAXUINT32 || n_postings > G_MAXUINT32)
-    return bad (error, "counts out of range");
+    return fdnix_bundle_refuse (error, "counts out of range");
   if ((strings = section (bundle, SECTION_STRINGS, chunk_len, 1, error)) == NULL ||
       (entries = section (bundle, SECTION_ENTRIES, n_entries, ENTRY_SIZE, error)) == NULL)
     return NULL;
   /* every offset below the length then starts a NUL-terminated text */
   if (strings[0] != '\0' || strings[chunk_len - 1] != '\0')
-    return bad (error, "the strings do not start and end with NUL");
+    return fdnix_bundle_refuse (error, "the strings do not start and end with NUL");
 
   index = g_new0 (FdnixSearchIndex, 1);
   index->backing = g_bytes_ref (bytes);

@@ -166,11 +166,18 @@ fdnix_bundle_writer_finish (FdnixBundleWriter *writer)
   return g_bytes_new_take (data, size);
 }
 
-static gpointer
-bad_bundle (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
-
-static gpointer
-bad_bundle (GError **error, const gchar *format, ...)
+/**
+ * fdnix_bundle_refuse:
+ * @error: return location for an error
+ * @format: what is wrong with the bundle (printf format)
+ *
+ * Sets @error to "not a valid search bundle: ..." (FDNIX_ERROR_INVALID_DATA),
+ * the one wording of every refusal, whichever module found the fault.
+ *
+ * Returns: NULL, so that a reader can `return fdnix_bundle_refuse (...)`.
+ */
+gpointer
+fdnix_bundle_refuse (GError **error, const gchar *format, ...)
 {
   va_list args;
   g_autofree gchar *message = NULL;
@@ -202,7 +209,7 @@ fdnix_bundle_open (GBytes *bytes, GError **error)
   guint64 table_end;
 
   if (size < HEADER_SIZE || memcmp (data, MAGIC, 8) != 0)
-    return bad_bundle (error, "no FDNXBNDL header (%" G_GSIZE_FORMAT " bytes)", size);
+    return fdnix_bundle_refuse (error, "no FDNXBNDL header (%" G_GSIZE_FORMAT " bytes)", size);
   version = fdnix_bundle_get_u32 (data + 8);
   if (version != FDNIX_BUNDLE_FORMAT)
     {
@@ -213,13 +220,13 @@ fdnix_bundle_open (GBytes *bytes, GError **error)
     }
   n = fdnix_bundle_get_u32 (data + 12);
   if (n > FDNIX_BUNDLE_MAX_SECTIONS)
-    return bad_bundle (error, "%u sections, more than %u", n, FDNIX_BUNDLE_MAX_SECTIONS);
+    return fdnix_bundle_refuse (error, "%u sections, more than %u", n, FDNIX_BUNDLE_MAX_SECTIONS);
   if (fdnix_bundle_get_u64 (data + 16) != size)
-    return bad_bundle (error, "the header says %" G_GUINT64_FORMAT " bytes, the file has %" G_GSIZE_FORMAT
+    return fdnix_bundle_refuse (error, "the header says %" G_GUINT64_FORMAT " bytes, the file has %" G_GSIZE_FORMAT
                        " (truncated?)", fdnix_bundle_get_u64 (data + 16), size);
   table_end = (guint64) HEADER_SIZE + (guint64) n * ENTRY_SIZE;
   if (table_end > size)
-    return bad_bundle (error, "the section table runs past the end");
+    return fdnix_bundle_refuse (error, "the section table runs past the end");
   bundle = g_new0 (FdnixBundle, 1);
   bundle->bytes = g_bytes_ref (bytes);
   bundle->n_sections = n;
@@ -233,10 +240,10 @@ fdnix_bundle_open (GBytes *bytes, GError **error)
       s->length = fdnix_bundle_get_u64 (entry + 16);
       /* written without overflow: offset ≤ size first, then length ≤ the rest */
       if (s->offset < table_end || s->offset > size || s->length > size - s->offset || s->offset % 8 != 0)
-        return bad_bundle (error, "section %u lies outside the file", s->id);
+        return fdnix_bundle_refuse (error, "section %u lies outside the file", s->id);
       for (guint j = 0; j < i; j++)
         if (bundle->sections[j].id == s->id)
-          return bad_bundle (error, "section %u appears twice", s->id);
+          return fdnix_bundle_refuse (error, "section %u appears twice", s->id);
     }
   return g_steal_pointer (&bundle);
 }
@@ -275,7 +282,7 @@ fdnix_bundle_get_section (FdnixBundle *bundle, guint32 id, gsize *out_length, GE
         *out_length = (gsize) bundle->sections[i].length;
         return data + bundle->sections[i].offset;
       }
-  return bad_bundle (error, "no section %u", id);
+  return fdnix_bundle_refuse (error, "no section %u", id);
 }
 
 /**

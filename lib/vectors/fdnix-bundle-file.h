@@ -136,5 +136,6 @@ gboolean           fdnix_bundle_key_is_valid   (const gchar       *key);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixBundleInfo, fdnix_bundle_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixBundleWriter, fdnix_bundle_writer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdnixBundle, fdnix_bundle_free)
+gpointer fdnix_bundle_refuse (GError **error, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS
